@@ -1,0 +1,71 @@
+"""Reading rules for statements, with intent names.
+
+One rule gives the table, the history, the as-of view and the changes report: a contribution's
+state on day D is its latest statement from a document dated on or before D ("latest" is by
+document date, ties broken by the document's id, so the answer never depends on row order).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Self
+
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery
+
+from missions.dates import add_months
+
+if TYPE_CHECKING:
+    pass
+
+# Newest first: the order that defines "latest" everywhere.
+LATEST_FIRST = ("-document_date", "-document_id")
+
+
+class StatementQuerySet(models.QuerySet["Statement"]):
+    def as_of(self, day: date | None) -> Self:
+        """Each contribution's latest statement from a document dated on or before ``day``.
+
+        ``None`` means no cut-off: the current state. Filters chained before or after narrow the
+        result (e.g. ``.as_of(d).filter(status=...)`` is "latest statements that say ..."); they do
+        not change which statement is the latest.
+        """
+        candidates = self.model._default_manager.filter(contribution=OuterRef("contribution"))
+        if day is not None:
+            candidates = candidates.filter(document_date__lte=day)
+        latest = candidates.order_by(*LATEST_FIRST).values("pk")[:1]
+        return self.filter(pk=Subquery(latest))
+
+    def current(self) -> Self:
+        """Each contribution's latest statement, whatever its date."""
+        return self.as_of(None)
+
+    def active_on(self, day: date) -> Self:
+        """Statements whose period covers ``day`` and that commit to something (not explored or
+        found not feasible). Chain after ``as_of`` for "what was running on that day"."""
+        from missions.models import Statement
+
+        started = Q(start_date__isnull=True) | Q(start_date__lte=day)
+        not_over = Q(end_date__gte=day) | Q(end_date__isnull=True) & ~Q(
+            status=Statement.Status.ENDED
+        )
+        return self.exclude(status__in=Statement.NOT_COMMITTED).filter(started & not_over)
+
+    def expiring_within(self, *, months: int, today: date) -> Self:
+        """Statements whose end falls from ``today`` up to ``months`` calendar months later."""
+        return self.filter(end_date__gte=today, end_date__lte=add_months(today, months))
+
+    def published_between(self, first: date, last: date) -> Self:
+        """Statements from documents dated ``first`` to ``last``, both included."""
+        return self.filter(document_date__gte=first, document_date__lte=last)
+
+    def with_related(self) -> Self:
+        """Everything a table row or export shows, in the same query."""
+        return self.select_related(
+            "document",
+            "contribution__mission__organization",
+            "contribution__mission__region",
+        )
+
+    def newest_first(self) -> Self:
+        return self.order_by(*LATEST_FIRST)
