@@ -5,5 +5,9 @@ from missions import views
 app_name = "missions"
 
 urlpatterns = [
-    path("", views.ContributionListView.as_view(), name="contributions"),
+    path("", views.contributions, name="contributions"),
+    path("missions/<int:pk>/", views.mission, name="mission"),
+    path("documents/", views.documents, name="documents"),
+    path("documents/<int:pk>/", views.document, name="document"),
+    path("dashboard/", views.dashboard, name="dashboard"),
 ]

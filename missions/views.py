@@ -1,17 +1,120 @@
-"""Staff pages: thin views that parse input, call a queryset or report, and render."""
+"""Staff pages: thin views that parse input, call a queryset or report, and render.
 
-from django.views.generic import ListView
+"Today" is read here, once per request, and handed down; nothing below reads the clock.
+"""
 
-from missions.models import Statement
+from __future__ import annotations
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from missions import reports
+from missions.diffs import timeline
+from missions.filters import facets, filter_contributions
+from missions.models import Mission, SourceDocument, Statement
+from missions.tables import build_table, column_choices
+from missions.timeline import build_timeline
+
+DOCUMENTS_PER_PAGE = 50
+EXPIRING_MONTHS = (6, 12)
 
 
-class ContributionListView(ListView):
-    template_name = "missions/contribution_list.html"
-    context_object_name = "statements"
+def contributions(request: HttpRequest) -> HttpResponse:
+    """The home page: the filtered table, its facets, the column choice and the downloads."""
+    today = timezone.localdate()
+    filterset, rows = filter_contributions(request.GET, today)
+    table, notices = build_table(rows, request.GET, today)
+    return render(
+        request,
+        "missions/contribution_list.html",
+        {
+            "filter": filterset,
+            "table": table,
+            "facets": facets(filterset),
+            "columns": column_choices(),
+            "shown_columns": [column.name for column in table.columns],
+            "notices": notices,
+            "today": today,
+        },
+    )
 
-    def get_queryset(self):
-        return (
-            Statement.objects.current()
-            .with_related()
-            .order_by("contribution__mission__name", "contribution__name")
+
+def mission(request: HttpRequest, pk: int) -> HttpResponse:
+    """A mission's facts, each Dutch contribution's current state, and every statement."""
+    found = get_object_or_404(
+        Mission.objects.select_related("organization", "region", "source"), pk=pk
+    )
+    history = list(
+        Statement.objects.filter(contribution__mission=found).select_related(
+            "document", "contribution"
         )
+    )
+    entries = timeline(history)
+    # The last entry per contribution is its current state (timeline is oldest first).
+    current = {entry.statement.contribution_id: entry.statement for entry in entries}
+    contributions = found.contributions.order_by("name")
+    return render(
+        request,
+        "missions/mission_detail.html",
+        {
+            "mission": found,
+            "contributions": [(c, current.get(c.pk)) for c in contributions],
+            "entries": list(reversed(entries)),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def documents(request: HttpRequest) -> HttpResponse:
+    """Every source document, newest first, with how many statements it made."""
+    listing = SourceDocument.objects.annotate(statement_count=Count("statements")).order_by(
+        "-date", "-dossier", "-number", "-pk"
+    )
+    paginator = Paginator(listing, DOCUMENTS_PER_PAGE)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except PageNotAnInteger:
+        page = paginator.page(1)
+    except EmptyPage:
+        page = paginator.page(paginator.num_pages)
+    return render(request, "missions/document_list.html", {"page": page})
+
+
+def document(request: HttpRequest, pk: int) -> HttpResponse:
+    """One document and every statement it made."""
+    found = get_object_or_404(SourceDocument, pk=pk)
+    statements = found.statements.select_related(
+        "contribution__mission__organization", "contribution__mission__region"
+    ).order_by("contribution__mission__name", "contribution__name")
+    return render(
+        request, "missions/document_detail.html", {"document": found, "statements": statements}
+    )
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Personnel totals, the mandates that end soon, and the timeline picture."""
+    today = timezone.localdate()
+    current = Statement.objects.current()
+    rows = list(current.with_related())
+    summaries = [
+        (by, reports.SUMMARY_BY_LABELS[by], summary, reports.summary_total(summary))
+        for by in reports.SUMMARY_BY
+        for summary in [reports.summary(current, by)]
+    ]
+    expiring = [
+        (months, list(reports.expiring(Statement.objects.all(), months, today)))
+        for months in EXPIRING_MONTHS
+    ]
+    return render(
+        request,
+        "missions/dashboard.html",
+        {
+            "summaries": summaries,
+            "expiring": expiring,
+            "timeline": build_timeline(rows, today),
+            "today": today,
+        },
+    )

@@ -1,0 +1,279 @@
+"""The contributions table's filters, shared by the page and its exports.
+
+``filter_contributions`` is the one entry point: the table view and the CSV/XLSX export both call
+it with the request's query string, so an export holds exactly the rows of the filtered view.
+A filter whose input does not validate is left out (its error is shown on the page); the other
+filters still apply, so a typo in one field never turns into a 500 or an empty table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from missions.models import Organization, Region, SourceDocument, Statement, Status
+from missions.querysets import StatementQuerySet
+
+# Longest horizon for "expires within N months"; beyond a century it is a typo.
+MAX_MONTHS = 1200
+# A search is a few words; a page of text would only make a huge query (each word is six LIKEs).
+MAX_SEARCH_LENGTH = 200
+MAX_SEARCH_WORDS = 10
+
+PERSONNEL_CATEGORIES = (
+    ("military", _("military")),
+    ("civilian", _("civilian experts")),
+    ("police", _("police")),
+)
+
+# The order a table or export lists rows in unless the user sorts.
+DEFAULT_ORDER = ("contribution__mission__name", "contribution__name", "pk")
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; it always sends ISO dates, which every language accepts."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+# Largest id a database column holds; a bigger "id" in a URL would overflow the query itself.
+MAX_ID = 2**63 - 1
+
+
+class IdChoiceField(django_filters.fields.ModelChoiceField):
+    """A choice by id that refuses what is no id (letters, huge numbers) as an invalid choice,
+    before it reaches the database."""
+
+    def to_python(self, value: Any) -> Any:
+        text = str(value).strip()
+        if value not in self.empty_values and not (
+            text.isascii() and text.isdigit() and int(text) <= MAX_ID
+        ):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class DocumentFilter(django_filters.ModelChoiceFilter):
+    field_class = IdChoiceField
+
+
+class ContributionFilter(django_filters.FilterSet):
+    """Filters over statements; the rows are each contribution's latest statement (``as_of``)."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_text",
+        max_length=MAX_SEARCH_LENGTH,
+        help_text=_("Mission name or acronym, contribution, notes."),
+    )
+    organization = django_filters.ModelMultipleChoiceFilter(
+        label=_("Organization"),
+        field_name="contribution__mission__organization__acronym",
+        to_field_name="acronym",
+        queryset=Organization.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
+    )
+    region = django_filters.ModelMultipleChoiceFilter(
+        label=_("Region"),
+        field_name="contribution__mission__region__name",
+        to_field_name="name",
+        queryset=Region.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"),
+        choices=Status.choices,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
+    )
+    present = django_filters.MultipleChoiceFilter(
+        label=_("Personnel present"),
+        choices=PERSONNEL_CATEGORIES,
+        method="filter_present",
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only rows that give a figure for each category ticked."),
+        distinct=False,
+    )
+    end_after = django_filters.DateFilter(
+        label=_("Ends on or after"), field_name="end_date", lookup_expr="gte", widget=DateInput
+    )
+    end_before = django_filters.DateFilter(
+        label=_("Ends on or before"), field_name="end_date", lookup_expr="lte", widget=DateInput
+    )
+    expires_within = django_filters.NumberFilter(
+        label=_("Expires within (months)"),
+        method="filter_expires_within",
+        min_value=0,
+        max_value=MAX_MONTHS,
+        decimal_places=0,
+    )
+    as_of = django_filters.DateFilter(
+        label=_("As of"),
+        method="filter_nothing",
+        widget=DateInput,
+        help_text=_("The table as the documents stood on that day."),
+    )
+    document = DocumentFilter(
+        label=_("Source document"),
+        queryset=SourceDocument.objects.all(),
+        empty_label=_("any"),
+    )
+
+    class Meta:
+        model = Statement
+        fields: list[str] = []
+
+    def __init__(self, data: QueryDict | None = None, *args: Any, today: date, **kwargs: Any):
+        # "Today" comes from the caller (the view reads the clock), never from deep in here.
+        self.today = today
+        super().__init__(data, *args, **kwargs)
+
+    def filter_queryset(self, queryset: StatementQuerySet) -> StatementQuerySet:
+        # The rows are the latest statements as of the chosen day (or now); every other filter
+        # narrows those rows and never changes which statement is the latest.
+        queryset = queryset.as_of(self.form.cleaned_data.get("as_of"))
+        return super().filter_queryset(queryset)
+
+    def filter_without(self, name: str) -> StatementQuerySet:
+        """The rows with every filter but ``name`` applied: the base of that field's facet."""
+        self.errors  # noqa: B018 - validates the form, so cleaned_data exists
+        queryset = self.queryset.all().as_of(self.form.cleaned_data.get("as_of"))
+        for field, value in self.form.cleaned_data.items():
+            if field != name:
+                queryset = self.filters[field].filter(queryset, value)
+        return queryset
+
+    def filter_text(self, queryset: StatementQuerySet, name: str, value: str) -> StatementQuerySet:
+        condition = Q()
+        for word in value.split()[:MAX_SEARCH_WORDS]:
+            condition &= (
+                Q(contribution__mission__name__icontains=word)
+                | Q(contribution__mission__acronym__icontains=word)
+                | Q(contribution__name__icontains=word)
+                | Q(contribution__capability__icontains=word)
+                | Q(contribution__notes__icontains=word)
+                | Q(notes__icontains=word)
+            )
+        return queryset.filter(condition)
+
+    def filter_present(
+        self, queryset: StatementQuerySet, name: str, value: list[str]
+    ) -> StatementQuerySet:
+        # A category is present when the source gives a figure for it, even 0; unknown is absent.
+        return queryset.filter(**{f"{category}__isnull": False for category in value})
+
+    def filter_expires_within(
+        self, queryset: StatementQuerySet, name: str, value: Any
+    ) -> StatementQuerySet:
+        if value is None:
+            return queryset
+        return queryset.expiring_within(months=int(value), today=self.today)
+
+    def filter_nothing(self, queryset: StatementQuerySet, name: str, value: Any):
+        # as_of picks the rows in filter_queryset; it is a field only for the form and errors.
+        return queryset
+
+
+def filter_contributions(
+    params: QueryDict, today: date
+) -> tuple[ContributionFilter, StatementQuerySet]:
+    """The filterset (for the form and its errors) and the rows of the contributions table.
+
+    The rows are all of them, not one page, with everything a row shows selected in the same
+    query, ordered by mission and contribution unless the caller orders them otherwise.
+    """
+    base = Statement.objects.with_related().order_by(*DEFAULT_ORDER)
+    filterset = ContributionFilter(params, queryset=base, today=today)
+    return filterset, filterset.qs
+
+
+def chosen_columns(params: QueryDict) -> list[str]:
+    """The export columns picked in ``columns`` (repeated or comma-separated), canonical order.
+
+    Unknown keys (and the table-only ``time_left``) are ignored; nothing valid picked means all.
+    """
+    # Imported here: exports imports this module for filter_contributions.
+    from missions.exports import CONTRIBUTION_COLUMNS
+
+    picked = requested_keys(params)
+    keys = [key for key in CONTRIBUTION_COLUMNS if key in picked]
+    return keys or list(CONTRIBUTION_COLUMNS)
+
+
+def requested_keys(params: QueryDict) -> set[str]:
+    """Every key named in the ``columns`` parameter, valid or not."""
+    return {
+        key.strip()
+        for value in params.getlist("columns")
+        for key in value.split(",")
+        if key.strip()
+    }
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    label: str
+    options: list[FacetOption]
+
+
+# Facet field -> the value each row is grouped by (what the URL carries for that option).
+_FACET_KEYS = {
+    "organization": "contribution__mission__organization__acronym",
+    "region": "contribution__mission__region__name",
+    "status": "status",
+}
+
+
+def facets(filterset: ContributionFilter) -> list[Facet]:
+    """Counts per organization, region and status, each given all the *other* filters.
+
+    As in Datasette: ticking an option shows what the others would add. One GROUP BY query per
+    facet, plus one query for the organizations and one for the regions.
+    """
+    selected = {name: set(filterset.data.getlist(name)) for name in _FACET_KEYS}
+    counts = {}
+    for name, key in _FACET_KEYS.items():
+        rows = filterset.filter_without(name).order_by().values(key).annotate(n=Count("pk"))
+        counts[name] = {str(row[key]): row["n"] for row in rows}
+
+    choices = {
+        "organization": [(o.acronym, o.acronym, o.name) for o in Organization.objects.all()],
+        "region": [(region.name, region.name, "") for region in Region.objects.all()],
+        "status": [(value, str(label), "") for value, label in Status.choices],
+    }
+    return [
+        Facet(
+            name,
+            str(filterset.filters[name].label),
+            [
+                FacetOption(
+                    value, label, counts[name].get(value, 0), value in selected[name], title
+                )
+                for value, label, title in choices[name]
+            ],
+        )
+        for name in _FACET_KEYS
+    ]

@@ -1,0 +1,119 @@
+"""Dutch and English: the language follows the browser or the switcher; dates and numbers follow."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from missions.models import Qualifier, StatementKind, Status
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+DUTCH = {"HTTP_ACCEPT_LANGUAGE": "nl"}
+
+
+@pytest.fixture
+def aspides():
+    mission = f.mission(
+        name="EUNAVFOR Aspides",
+        acronym="Aspides",
+        organization=f.organization(acronym="EU"),
+        region=f.region(name="Rode Zee"),
+        total_strength=1250,
+    )
+    staff = f.contribution(mission=mission, name="nationale staf")
+    f.statement(
+        contribution=staff,
+        document=f.document(dossier="29521", number="493", date=date(2025, 4, 4)),
+        status=Status.EXTENDED,
+        total=10,
+        qualifier=Qualifier.APPROXIMATELY,
+        end_date=date(2025, 5, 31),
+        end_precision="month",
+    )
+    f.statement(
+        contribution=staff,
+        document=f.document(dossier="29521", number="497", date=date(2025, 5, 23)),
+        kind=StatementKind.CORRECTION,
+        status=Status.EXTENDED,
+        total=10,
+        qualifier=Qualifier.APPROXIMATELY,
+        end_date=date(2028, 6, 30),
+        end_precision="month",
+    )
+    f.statement(status=Status.NOT_FEASIBLE)
+    return mission
+
+
+def test_it_ships_the_compiled_dutch_catalogue():
+    folder = Path(settings.BASE_DIR) / "locale" / "nl" / "LC_MESSAGES"
+    assert (folder / "django.po").exists()
+    # Running the app needs no gettext tools: the compiled catalogue is in the repository.
+    assert (folder / "django.mo").stat().st_size > 1000
+
+
+def test_it_shows_the_table_in_dutch(viewer_client, aspides):
+    response = viewer_client.get("/?as_of=2025-06-01", **DUTCH)
+    html = response.content.decode()
+    assert '<html lang="nl">' in html
+    assert ">Missie<" in html
+    assert ">Bijdrage<" in html
+    assert ">Resterende tijd<" in html
+    assert "eind juni 2028" in html
+    assert '<span class="badge status-extended">verlengd</span>' in html
+    assert '<span class="badge status-not_feasible">niet haalbaar</span>' in html
+    assert "1 juni 2025" in html  # the as-of date, in Dutch
+    assert "Deze rijen downloaden" in html
+    assert ">Uitloggen<" in html
+
+
+def test_it_explains_bad_input_in_dutch(viewer_client, aspides):
+    html = viewer_client.get("/?end_after=geen-datum&sort=onzin", **DUTCH).content.decode()
+    assert "Sommige filters konden niet worden gebruikt" in html
+    assert "Eindigt op of na: Voer een geldige datum in." in html
+    assert "Kan niet sorteren op onzin" in html
+
+
+def test_it_shows_the_mission_page_in_dutch(viewer_client, aspides):
+    html = viewer_client.get(f"/missions/{aspides.pk}/", **DUTCH).content.decode()
+    assert ">Correctie</strong>" in html
+    assert "<del>eind mei 2025</del> → <ins>eind juni 2028</ins>" in html
+    assert "<dt>Totale sterkte</dt><dd>1250</dd>" in html
+    assert '<time datetime="2025-05-23">23 mei 2025</time>' in html
+    assert "Wat de documenten zeiden" in html
+
+
+def test_it_shows_the_dashboard_in_dutch(viewer_client, aspides):
+    html = viewer_client.get("/dashboard/", **DUTCH).content.decode()
+    assert "<h1>Dashboard</h1>" in html
+    assert "Binnenkort aflopend" in html
+    assert "Tijdlijn van de huidige bijdragen" in html
+    assert ">Totaal onbekend<" in html
+    assert "vandaag, " in html
+    assert "(niet haalbaar)</text>" in html
+    # SVG coordinates stay in dots whatever the language's decimal separator.
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    assert "," not in svg.split("<title")[0].replace('viewBox="', "")
+
+
+def test_it_formats_numbers_in_the_active_language(viewer_client):
+    for _ in range(3):
+        f.statement(military=1500, status=Status.CONTINUED)
+    english = viewer_client.get("/dashboard/").content.decode()
+    dutch = viewer_client.get("/dashboard/", **DUTCH).content.decode()
+    assert '<td class="num">4,500</td>' in english
+    assert '<td class="num">4.500</td>' in dutch
+
+
+def test_it_switches_the_language_with_the_switcher(viewer_client, aspides):
+    english = viewer_client.get("/").content.decode()
+    assert 'action="/i18n/setlang/"' in english
+    assert '<option value="nl"' in english
+    response = viewer_client.post("/i18n/setlang/", {"language": "nl", "next": "/dashboard/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/dashboard/"
+    assert "Binnenkort aflopend" in viewer_client.get("/dashboard/").content.decode()

@@ -1,0 +1,126 @@
+"""The mission page: facts, each contribution's current state, and the statement timeline."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from missions.models import Mission, Qualifier, StatementKind, Status
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def aspides() -> Mission:
+    mission = f.mission(
+        name="EUNAVFOR Aspides",
+        acronym="Aspides",
+        total_strength=70,
+        total_strength_qualifier=Qualifier.APPROXIMATELY,
+        military_strength=60,
+        participating_countries="Italy, France, Greece",
+        mandate="Protect merchant shipping in the Red Sea.",
+        mandate_since=2024,
+        organization=f.organization(acronym="EU", name="European Union"),
+        region=f.region(name="Red Sea"),
+    )
+    staff = f.contribution(mission=mission, name="national staff")
+    f.contribution(mission=mission, name="frigate (not yet stated)")
+    letter = f.document(dossier="29521", number="493", date=date(2025, 4, 4))
+    answers = f.document(dossier="29521", number="497", date=date(2025, 5, 23))
+    f.statement(
+        contribution=staff,
+        document=letter,
+        status=Status.EXTENDED,
+        total=10,
+        qualifier=Qualifier.APPROXIMATELY,
+        end_date=date(2025, 5, 31),
+        end_precision="month",
+        location="p. 4",
+    )
+    f.statement(
+        contribution=staff,
+        document=answers,
+        kind=StatementKind.CORRECTION,
+        status=Status.EXTENDED,
+        total=10,
+        qualifier=Qualifier.APPROXIMATELY,
+        end_date=date(2028, 6, 30),
+        end_precision="month",
+        location="answer 11",
+        quote="per abuis",
+    )
+    return mission
+
+
+def test_it_shows_the_mission_facts(viewer_client, aspides):
+    html = viewer_client.get(f"/missions/{aspides.pk}/").content.decode()
+    assert "<h1>EUNAVFOR Aspides" in html
+    assert "<dt>Organization</dt><dd>EU (European Union)</dd>" in html
+    assert "<dt>Region</dt><dd>Red Sea</dd>" in html
+    assert "<dt>Total strength</dt><dd>~70</dd>" in html
+    assert "<dt>Of which military</dt><dd>60</dd>" in html
+    assert "<dt>Participating countries</dt><dd>Italy, France, Greece</dd>" in html
+    assert "Protect merchant shipping in the Red Sea." in html
+    assert "<dt>Mandate since</dt><dd>2024</dd>" in html
+
+
+def test_it_says_open_ended_and_not_stated(viewer_client):
+    untso = f.mission(name="UNTSO", mandate_since=1948, mandate_open_ended=True)
+    html = viewer_client.get(f"/missions/{untso.pk}/").content.decode()
+    assert "<dt>Mandate since</dt><dd>1948; open-ended</dd>" in html
+    assert "<dt>Total strength</dt><dd>not stated</dd>" in html
+
+
+def test_it_lists_each_contribution_with_its_current_state(viewer_client, aspides):
+    response = viewer_client.get(f"/missions/{aspides.pk}/")
+    current = {c.name: s for c, s in response.context["contributions"]}
+    assert set(current) == {"national staff", "frigate (not yet stated)"}
+    assert current["national staff"].document.number == "497"
+    assert current["frigate (not yet stated)"] is None
+    html = response.content.decode()
+    assert '<td class="num">~10</td>' in html
+    assert "<td>end of June 2028</td>" in html
+    assert "No statement yet." in html
+
+
+def test_it_shows_the_timeline_with_the_correction_marked_and_what_changed(viewer_client, aspides):
+    response = viewer_client.get(f"/missions/{aspides.pk}/")
+    entries = response.context["entries"]
+    # Newest first.
+    assert [e.statement.document.number for e in entries] == ["497", "493"]
+    assert [str(c) for c in entries[0].changes] == ["end: end of May 2025 -> end of June 2028"]
+    html = response.content.decode()
+    assert '<strong class="label label-correction">Correction</strong>' in html
+    assert (
+        '<span class="field-name">end</span>: <del>end of May 2025</del> → '
+        "<ins>end of June 2028</ins>"
+    ) in html
+    assert 'href="/documents/' in html and ">29521-497</a>" in html
+    assert '<time datetime="2025-05-23">May 23, 2025</time>' in html
+    assert '<blockquote lang="nl">per abuis</blockquote>' in html
+    # Only the correction is labelled as one.
+    assert html.count("label-correction") == 1
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_it_runs_as_many_queries_for_many_statements_as_for_few(viewer_client, aspides):
+    url = f"/missions/{aspides.pk}/"
+    viewer_client.get(url)
+    few = _queries(viewer_client, url)
+    for n in range(20):
+        contribution = f.contribution(mission=aspides, name=f"extra {n}")
+        for day in (date(2025, 1, 1), date(2025, 2, 1)):
+            f.statement(contribution=contribution, document=f.document(date=day), military=n)
+    many = _queries(viewer_client, url)
+    # Session and user, the mission, its statements, its contributions, the session save (3).
+    assert few == many == 8
