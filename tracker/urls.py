@@ -9,5 +9,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("reports/", include("missions.report_urls")),
+    path("import/", include("missions.imports.urls")),
     path("", include("missions.urls")),
 ]

@@ -1,0 +1,140 @@
+"""What each report's download holds: its columns, typed for spreadsheets, over the report's rows.
+
+The rows come from ``missions.reports`` (the same rows as the pages); how a file is written
+(CSV, CSV for Excel, XLSX, escaping, streaming) is up to ``missions.exports``. The page's download
+and the ``report`` command both build their file here, so they write the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date
+
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from missions.diffs import TimelineEntry
+from missions.exports import CONTRIBUTION_COLUMNS, Cell, Column, Export, export_of
+from missions.filters import ContributionFilter, chosen_columns, filter_contributions
+from missions.models import Statement
+from missions.querysets import StatementQuerySet
+from missions.reports import SUMMARY_BY, SummaryBy, summary
+from missions.tables import ContributionTable
+
+SUMMARY_HEADER = [
+    "by",
+    "group",
+    "contributions",
+    "military",
+    "civilian",
+    "police",
+    "total",
+    "unknown",
+    "approximate",
+]
+
+
+def summary_export(
+    statements: StatementQuerySet, by: list[SummaryBy] | tuple[SummaryBy, ...] = SUMMARY_BY
+) -> Export:
+    """The summaries named in ``by``, stacked in one sheet, each row saying what it groups."""
+
+    def rows() -> Iterator[list[Cell]]:
+        for dimension in by:
+            for row in summary(statements, dimension):
+                yield [
+                    dimension,
+                    row.group,
+                    row.contributions,
+                    row.military,
+                    row.civilian,
+                    row.police,
+                    row.total,
+                    row.unknown,
+                    row.approximate,
+                ]
+
+    return Export("summary", SUMMARY_HEADER, rows(), [14, 24, 14, 10, 10, 10, 10, 10, 12])
+
+
+def expiring_export(statements: StatementQuerySet, today: date) -> Export:
+    """The contributions columns, plus the days left, which Excel can sort and add up."""
+    columns: dict[str, Column[Statement]] = {
+        **CONTRIBUTION_COLUMNS,
+        "days_left": Column(_("days left"), lambda s: (s.end_date - today).days, 10),
+    }
+    return export_of("expiring", statements.iterator(chunk_size=2000), columns)
+
+
+# --- Changes between two dates ---------------------------------------------------------------
+
+
+def _before(read: Callable[[Statement], Cell]) -> Callable[[TimelineEntry], Cell]:
+    # Empty before a contribution's first statement: there was nothing to compare with.
+    return lambda entry: None if entry.previous is None else read(entry.previous)
+
+
+def _after(read: Callable[[Statement], Cell]) -> Callable[[TimelineEntry], Cell]:
+    return lambda entry: read(entry.statement)
+
+
+# Values shown before and after, typed (counts as numbers, dates as dates) for spreadsheets.
+_COMPARED: dict[str, Column[Statement]] = {
+    key: CONTRIBUTION_COLUMNS[key]
+    for key in ("status", "military", "civilian", "police", "total", "qualifier", "start", "end")
+}
+
+CHANGES_COLUMNS: dict[str, Column[TimelineEntry]] = {
+    "document_date": Column(_("document date"), lambda e: e.statement.document_date, 12),
+    "source": Column(_("source"), lambda e: e.statement.document.reference, 12),
+    "source_url": Column(_("source URL"), lambda e: e.statement.document.url, 40),
+    "location": Column(_("where in the document"), lambda e: e.statement.location, 14),
+    "kind": Column(_("kind"), lambda e: e.statement.kind, 12),
+    "mission": Column(_("mission"), lambda e: e.statement.contribution.mission.name, 32),
+    "mission_acronym": Column(_("acronym"), lambda e: e.statement.contribution.mission.acronym, 14),
+    "contribution": Column(_("contribution"), lambda e: e.statement.contribution.name, 28),
+    "changed": Column(_("changed"), lambda e: ", ".join(c.key for c in e.changes), 20),
+    **{
+        f"{key}_{side}": Column(column.label, pick(column.value), 12)
+        for key, column in _COMPARED.items()
+        for side, pick in (("before", _before), ("after", _after))
+    },
+    "description": Column(_("what changed"), lambda e: "; ".join(map(str, e.changes)), 60),
+}
+
+
+def changes_export(entries: list[TimelineEntry]) -> Export:
+    return export_of("changes", entries, CHANGES_COLUMNS)
+
+
+# --- The contributions table -----------------------------------------------------------------
+
+
+def contributions_export(params: QueryDict, today: date) -> tuple[ContributionFilter, Export]:
+    """The contributions table's rows (all pages) and chosen columns, as the page filters them.
+
+    The page's download and the ``report`` command both come here with a query string, so they
+    write the same bytes, in the page's sort order. Check ``filterset.is_valid()`` before
+    writing: the page drops an invalid filter with a notice, which an export must not do
+    silently.
+    """
+    filterset, statements = filter_contributions(params, today)
+    export = export_of(
+        "contributions",
+        _sorted_as_page(statements, params, today).iterator(chunk_size=2000),
+        CONTRIBUTION_COLUMNS,
+        chosen_columns(params),
+    )
+    return filterset, export
+
+
+def _sorted_as_page(
+    statements: StatementQuerySet, params: QueryDict, today: date
+) -> StatementQuerySet:
+    """The rows in the order the table shows them for ``sort``: the table decides, once."""
+    sort = [key for value in params.getlist("sort") for key in value.split(",") if key]
+    if not sort:
+        return statements
+    table = ContributionTable(statements, today=today)
+    table.order_by = sort
+    return table.data.data

@@ -1,0 +1,214 @@
+"""Report pages and downloads: thin views that parse input, call ``missions.reports``, render.
+
+Each page takes its parameters from the query string, so a report can be linked; adding
+``format=csv|excel-csv|xlsx`` returns the download of the same rows. Bad input gives the page
+back with the error and status 400, never a 500.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.decorators.http import require_GET
+
+from missions import report_exports, reports
+from missions.dates import add_months
+from missions.exports import FORMAT_LABELS, Export, ExportFormat, export_response, parse_format
+from missions.filters import DateInput
+from missions.models import Statement
+
+# Reports show statements, so reading statements is what they need (a Viewer has it).
+VIEW_PERMISSION = "missions.view_statement"
+# Beyond a century ahead, a number of months is a typo.
+MAX_MONTHS = 1200
+DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
+
+
+def _date_field(label: Any, required: bool = False) -> forms.DateField:
+    return forms.DateField(
+        label=label, required=required, input_formats=DATE_FORMATS, widget=DateInput
+    )
+
+
+class ExportForm(forms.Form):
+    format = forms.ChoiceField(
+        label=_("Download format"),
+        required=False,
+        choices=[(fmt.value, label) for fmt, label in FORMAT_LABELS.items()],
+    )
+
+    def export_format(self) -> ExportFormat | None:
+        value = self.cleaned_data.get("format")
+        return ExportFormat(value) if value else None
+
+
+class SummaryForm(ExportForm):
+    as_of = _date_field(_("As of"))
+    by = forms.MultipleChoiceField(
+        label=_("Group by"),
+        required=False,
+        choices=list(reports.SUMMARY_BY_LABELS.items()),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class ExpiringForm(ExportForm):
+    months = forms.IntegerField(
+        label=_("Ending within (months)"), required=False, min_value=1, max_value=MAX_MONTHS
+    )
+
+
+class ChangesForm(ExportForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # "from" is a Python keyword, so these fields are named here rather than declared.
+        self.fields["from"] = _date_field(_("From"))
+        self.fields["to"] = _date_field(_("To"))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        first, last = cleaned.get("from"), cleaned.get("to")
+        if first and last and first > last:
+            raise forms.ValidationError(_("The period must start on or before its end."))
+        return cleaned
+
+
+class ReportView(PermissionRequiredMixin, View):
+    """GET only: validate the form, then either render the page or send the download."""
+
+    permission_required = VIEW_PERMISSION
+    form_class: type[ExportForm]
+    template_name: str
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        today = timezone.localdate()
+        form = self.form_class(request.GET or None, initial=self.initial(today))
+        if form.is_bound and not form.is_valid():
+            context = {"form": form, "today": today, "formats": FORMAT_LABELS}
+            return render(request, self.template_name, context, status=400)
+        fmt = form.export_format() if form.is_bound else None
+        params = form.cleaned_data if form.is_bound else {}
+        if fmt is not None:
+            return export_response(self.export(params, today), fmt, today)
+        context = {"form": form, "today": today, "formats": FORMAT_LABELS}
+        context.update(self.page_context(params, today))
+        return render(request, self.template_name, context)
+
+    def initial(self, today: date) -> dict[str, Any]:
+        """What the form shows before it is sent: the values the page then uses."""
+        return {}
+
+    def export(self, params: dict[str, Any], today: date) -> Export:
+        raise NotImplementedError
+
+    def page_context(self, params: dict[str, Any], today: date) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+class SummaryView(ReportView):
+    form_class = SummaryForm
+    template_name = "reports/summary.html"
+
+    def export(self, params: dict[str, Any], today: date) -> Export:
+        statements = Statement.objects.as_of(params.get("as_of"))
+        return report_exports.summary_export(statements, params.get("by") or reports.SUMMARY_BY)
+
+    def page_context(self, params: dict[str, Any], today: date) -> dict[str, Any]:
+        statements = Statement.objects.as_of(params.get("as_of"))
+        tables = []
+        for by in params.get("by") or reports.SUMMARY_BY:
+            rows = reports.summary(statements, by)
+            tables.append(
+                {
+                    "by": by,
+                    "label": reports.SUMMARY_BY_LABELS[by],
+                    "rows": rows,
+                    "total": reports.summary_total(rows),
+                }
+            )
+        return {"as_of": params.get("as_of"), "tables": tables}
+
+
+class ExpiringView(ReportView):
+    form_class = ExpiringForm
+    template_name = "reports/expiring.html"
+    default_months = 12
+
+    def initial(self, today: date) -> dict[str, Any]:
+        return {"months": self.default_months}
+
+    def _statements(self, params: dict[str, Any], today: date):
+        months = params.get("months") or self.default_months
+        return months, reports.expiring(Statement.objects.all(), months, today)
+
+    def export(self, params: dict[str, Any], today: date) -> Export:
+        _months, statements = self._statements(params, today)
+        return report_exports.expiring_export(statements, today)
+
+    def page_context(self, params: dict[str, Any], today: date) -> dict[str, Any]:
+        months, statements = self._statements(params, today)
+        return {
+            "months": months,
+            "until": add_months(today, months),
+            "rows": reports.expiring_rows(statements, today),
+        }
+
+
+class ChangesView(ReportView):
+    form_class = ChangesForm
+    template_name = "reports/changes.html"
+
+    def initial(self, today: date) -> dict[str, Any]:
+        first, last = self._period({}, today)
+        return {"from": first, "to": last}
+
+    def _period(self, params: dict[str, Any], today: date) -> tuple[date, date]:
+        # Without a period: the last three months, which covers "since the last letter".
+        last = params.get("to") or today
+        first = params.get("from") or add_months(last, -3)
+        return first, last
+
+    def export(self, params: dict[str, Any], today: date) -> Export:
+        return report_exports.changes_export(reports.changes(*self._period(params, today)))
+
+    def page_context(self, params: dict[str, Any], today: date) -> dict[str, Any]:
+        first, last = self._period(params, today)
+        return {"first": first, "last": last, "entries": reports.changes(first, last)}
+
+
+@require_GET
+@permission_required(VIEW_PERMISSION, raise_exception=True)
+def contributions_export(request: HttpRequest) -> HttpResponse:
+    """The contributions table as a file: its query string, plus ``format`` (default csv)."""
+    value = request.GET.get("format") or ExportFormat.CSV
+    fmt = parse_format(value)
+    if fmt is None:
+        message = gettext('Unknown format "%(format)s"; use one of: %(formats)s.') % {
+            "format": value,
+            "formats": ", ".join(ExportFormat),
+        }
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+    today = timezone.localdate()
+    filterset, export = report_exports.contributions_export(request.GET, today)
+    if not filterset.is_valid():
+        return HttpResponseBadRequest(
+            filter_errors(filterset.errors), content_type="text/plain; charset=utf-8"
+        )
+    return export_response(export, fmt, today)
+
+
+def filter_errors(errors: dict[str, list[str]]) -> str:
+    """The form's errors as plain lines, "status: Select a valid choice.", for a 400 body."""
+    lines = [gettext("The export was not made; correct the filters:")]
+    lines += [f"{field}: {' '.join(messages)}" for field, messages in errors.items()]
+    return "\n".join(lines)

@@ -1,0 +1,190 @@
+"""The reports: personnel summaries, expiring mandates, and what changed between two dates.
+
+Each report is computed here, once, and read by its page, its download and the ``report``
+command alike. Every report runs a fixed number of queries, whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from missions.dates import time_left
+from missions.diffs import TimelineEntry, timeline
+from missions.models import Qualifier, Statement, Status
+from missions.querysets import StatementQuerySet
+
+SummaryBy = Literal["organization", "region", "status"]
+SUMMARY_BY: tuple[SummaryBy, ...] = ("organization", "region", "status")
+SUMMARY_BY_LABELS = {
+    "organization": _("organization"),
+    "region": _("region"),
+    "status": _("status"),
+}
+
+# What each summary groups on, as a database column reached from a statement.
+_GROUP_FIELD = {
+    "organization": "contribution__mission__organization__acronym",
+    "region": "contribution__mission__region__name",
+    "status": "status",
+}
+
+_KNOWN = Q(military__isnull=False) | Q(civilian__isnull=False) | Q(police__isnull=False)
+
+# ``Statement.effective_total`` in SQL: the stated total, else the sum of the known categories,
+# else NULL (unknown), so that SUM skips it instead of adding 0.
+EFFECTIVE_TOTAL = Case(
+    When(total__isnull=False, then=F("total")),
+    When(
+        _KNOWN,
+        then=Coalesce("military", Value(0))
+        + Coalesce("civilian", Value(0))
+        + Coalesce("police", Value(0)),
+    ),
+    default=None,
+    output_field=IntegerField(),
+)
+_TOTAL_UNKNOWN = Q(total__isnull=True) & ~_KNOWN
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    group: str
+    contributions: int
+    military: int
+    civilian: int
+    police: int
+    total: int
+    # Contributions whose total is unknown: counted here, never added to the sums as 0.
+    unknown: int
+    # Some known figure in the group is "circa", "at most" or "at least": the sums are too.
+    approximate: bool
+
+
+def summary(statements: StatementQuerySet, by: SummaryBy) -> list[SummaryRow]:
+    """Personnel per organization, region or status over ``statements``: one GROUP BY query.
+
+    ``statements`` are the rows to add up, usually ``Statement.objects.as_of(day)``.
+    """
+    if by not in _GROUP_FIELD:
+        raise ValueError(f"cannot summarise by {by!r}")
+    key = _GROUP_FIELD[by]
+    rows = (
+        statements.order_by()
+        .values(key)
+        .annotate(
+            n=Count("pk"),
+            military_sum=Sum("military"),
+            civilian_sum=Sum("civilian"),
+            police_sum=Sum("police"),
+            total_sum=Sum(EFFECTIVE_TOTAL),
+            unknown_n=Count("pk", filter=_TOTAL_UNKNOWN),
+            inexact_n=Count("pk", filter=~Q(qualifier=Qualifier.EXACT) & ~_TOTAL_UNKNOWN),
+        )
+    )
+    # Statuses in their natural order (new ... ended), other groups alphabetically.
+    if by == "status":
+        order = {value: index for index, value in enumerate(Status.values)}
+        rows = sorted(rows, key=lambda row: order.get(row[key], len(order)))
+    else:
+        rows = sorted(rows, key=lambda row: str(row[key]).casefold())
+    return [
+        SummaryRow(
+            group=_group_label(by, row[key]),
+            contributions=row["n"],
+            military=row["military_sum"] or 0,
+            civilian=row["civilian_sum"] or 0,
+            police=row["police_sum"] or 0,
+            total=row["total_sum"] or 0,
+            unknown=row["unknown_n"],
+            approximate=row["inexact_n"] > 0,
+        )
+        for row in rows
+    ]
+
+
+def _group_label(by: SummaryBy, value: str) -> str:
+    if by == "status":
+        return str(Status(value).label)
+    return value
+
+
+def summary_total(rows: list[SummaryRow]) -> SummaryRow:
+    """The line under a summary table: every group added up."""
+    return SummaryRow(
+        group=str(_("Total")),
+        contributions=sum(row.contributions for row in rows),
+        military=sum(row.military for row in rows),
+        civilian=sum(row.civilian for row in rows),
+        police=sum(row.police for row in rows),
+        total=sum(row.total for row in rows),
+        unknown=sum(row.unknown for row in rows),
+        approximate=any(row.approximate for row in rows),
+    )
+
+
+# --- Expiring mandates ---------------------------------------------------------------------
+
+
+def expiring(statements: StatementQuerySet, months: int, today: date) -> StatementQuerySet:
+    """Current statements whose end falls from ``today`` to ``months`` months on, soonest first.
+
+    Only each contribution's latest statement counts; contributions only explored or found not
+    feasible commit to nothing, so they have no mandate to expire.
+    """
+    return (
+        statements.current()
+        .expiring_within(months=months, today=today)
+        .exclude(status__in=Statement.NOT_COMMITTED)
+        .with_related()
+        .order_by("end_date", "contribution__mission__name", "contribution__name", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class ExpiringRow:
+    statement: Statement
+    days_left: int
+    time_left: str
+
+
+def expiring_rows(statements: StatementQuerySet, today: date) -> list[ExpiringRow]:
+    """The expiring statements with how long each has left, for the page."""
+    return [
+        ExpiringRow(s, (s.end_date - today).days, time_left(s.end_date, today)) for s in statements
+    ]
+
+
+# --- Changes between two dates -------------------------------------------------------------
+
+
+def changes(first: date, last: date) -> list[TimelineEntry]:
+    """Every statement from a document dated ``first`` to ``last``, with the one before it.
+
+    "Before" is the contribution's previous statement, whatever its date, so that the first
+    statement in the period is compared with what stood before the period began. One query:
+    the whole history up to ``last`` of the contributions concerned, paired by ``timeline``.
+    """
+    in_period = Statement.objects.published_between(first, last)
+    history = (
+        Statement.objects.filter(
+            contribution__in=in_period.values("contribution"), document_date__lte=last
+        )
+        .with_related()
+        .order_by()
+    )
+    entries = [entry for entry in timeline(history) if entry.statement.document_date >= first]
+    entries.sort(
+        key=lambda entry: (
+            entry.statement.document_date,
+            entry.statement.document_id,
+            entry.statement.contribution.mission.name,
+            entry.statement.contribution.name,
+        )
+    )
+    return entries

@@ -1,0 +1,90 @@
+"""Each report and download runs the same number of SQL queries with 10 or 500 contributions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from missions.models import Statement
+from tests import factories
+
+# Each report as a staff member opens it, and its downloads; far-reaching parameters so that
+# every contribution shows up in each of them.
+REQUESTS = {
+    "summary page": ("summary", {}),
+    "summary csv": ("summary", {"format": "csv"}),
+    "summary xlsx": ("summary", {"format": "xlsx", "as_of": "2025-06-01"}),
+    "expiring page": ("expiring", {"months": "1200"}),
+    "expiring csv": ("expiring", {"months": "1200", "format": "csv"}),
+    "expiring xlsx": ("expiring", {"months": "1200", "format": "xlsx"}),
+    "changes page": ("changes", {"from": "2025-01-01", "to": "2025-12-31"}),
+    "changes csv": ("changes", {"from": "2025-01-01", "to": "2025-12-31", "format": "csv"}),
+    "changes xlsx": ("changes", {"from": "2025-01-01", "to": "2025-12-31", "format": "xlsx"}),
+    "contributions csv": ("contributions", {"format": "csv"}),
+    "contributions excel-csv": ("contributions", {"format": "excel-csv", "status": "new"}),
+    "contributions xlsx": ("contributions", {"format": "xlsx", "sort": "-total"}),
+}
+
+
+def add_contributions(n: int) -> None:
+    """``n`` contributions; every second one revised by a later document, for the changes."""
+    made = factories.portfolio(n)
+    later = factories.document(date=date(2025, 5, 23), kind="written_consultation")
+    for statement in made[::2]:
+        factories.statement(
+            contribution=statement.contribution,
+            document=later,
+            kind=Statement.Kind.CORRECTION,
+            status=statement.status,
+            military=(statement.military or 0) + 1,
+            end_date=date(2028, 6, 30),
+        )
+
+
+def count_queries(client) -> dict[str, int]:
+    counts = {}
+    for label, (name, params) in REQUESTS.items():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse(f"reports:{name}"), params)
+            # A download's queries run while it streams, so read it inside the count.
+            content = (
+                b"".join(response.streaming_content) if response.streaming else response.content
+            )
+        assert response.status_code == 200, label
+        assert content, label
+        counts[label] = len(queries)
+    return counts
+
+
+@pytest.mark.django_db
+def test_it_runs_every_report_in_the_same_number_of_queries_for_10_or_500(viewer_client):
+    add_contributions(10)
+    with_10 = count_queries(viewer_client)
+
+    add_contributions(490)
+    with_500 = count_queries(viewer_client)
+
+    assert with_500 == with_10
+    assert Statement.objects.current().count() == 500
+
+
+@pytest.mark.django_db
+def test_it_shows_every_contribution_in_the_measured_downloads(viewer_client):
+    """Guards the test above: the counts are taken over all rows, not an empty report."""
+    add_contributions(12)
+
+    def lines(name: str, params: dict) -> int:
+        response = viewer_client.get(reverse(f"reports:{name}"), params)
+        return b"".join(response.streaming_content).count(b"\r\n")
+
+    assert lines("contributions", {"format": "csv"}) == 1 + 12
+    assert lines("changes", {"from": "2025-01-01", "to": "2025-12-31", "format": "csv"}) == 1 + 18
+    expiring = Statement.objects.current().exclude(status__in=Statement.NOT_COMMITTED)
+    expected = expiring.filter(end_date__gte=timezone.localdate()).count()
+    assert expected > 0
+    assert lines("expiring", {"months": "1200", "format": "csv"}) == 1 + expected
