@@ -11,12 +11,29 @@ from datetime import date
 from typing import TYPE_CHECKING, Self
 
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from missions.dates import add_months
 
 if TYPE_CHECKING:
     pass
+
+ANY_CATEGORY_KNOWN = Q(military__isnull=False) | Q(civilian__isnull=False) | Q(police__isnull=False)
+
+# ``Statement.effective_total`` in SQL: the stated total, else the sum of the known categories,
+# else NULL (unknown), so that SUM skips it instead of adding 0 and sorting puts it apart.
+EFFECTIVE_TOTAL = Case(
+    When(total__isnull=False, then=F("total")),
+    When(
+        ANY_CATEGORY_KNOWN,
+        then=Coalesce("military", Value(0))
+        + Coalesce("civilian", Value(0))
+        + Coalesce("police", Value(0)),
+    ),
+    default=None,
+    output_field=IntegerField(),
+)
 
 # Newest first: the order that defines "latest" everywhere.
 LATEST_FIRST = ("-document_date", "-document_id")
@@ -66,6 +83,10 @@ class StatementQuerySet(models.QuerySet["Statement"]):
             "contribution__mission__organization",
             "contribution__mission__region",
         )
+
+    def with_shown_total(self) -> Self:
+        """Annotate ``shown_total``: the total a reader sees (see ``EFFECTIVE_TOTAL``)."""
+        return self.annotate(shown_total=EFFECTIVE_TOTAL)
 
     def newest_first(self) -> Self:
         return self.order_by(*LATEST_FIRST)

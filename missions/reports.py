@@ -10,14 +10,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from missions.dates import time_left
 from missions.diffs import TimelineEntry, timeline
 from missions.models import Qualifier, Statement, Status
-from missions.querysets import StatementQuerySet
+from missions.querysets import ANY_CATEGORY_KNOWN, EFFECTIVE_TOTAL, StatementQuerySet
 
 SummaryBy = Literal["organization", "region", "status"]
 SUMMARY_BY: tuple[SummaryBy, ...] = ("organization", "region", "status")
@@ -34,22 +33,7 @@ _GROUP_FIELD = {
     "status": "status",
 }
 
-_KNOWN = Q(military__isnull=False) | Q(civilian__isnull=False) | Q(police__isnull=False)
-
-# ``Statement.effective_total`` in SQL: the stated total, else the sum of the known categories,
-# else NULL (unknown), so that SUM skips it instead of adding 0.
-EFFECTIVE_TOTAL = Case(
-    When(total__isnull=False, then=F("total")),
-    When(
-        _KNOWN,
-        then=Coalesce("military", Value(0))
-        + Coalesce("civilian", Value(0))
-        + Coalesce("police", Value(0)),
-    ),
-    default=None,
-    output_field=IntegerField(),
-)
-_TOTAL_UNKNOWN = Q(total__isnull=True) & ~_KNOWN
+_TOTAL_UNKNOWN = Q(total__isnull=True) & ~ANY_CATEGORY_KNOWN
 
 
 @dataclass(frozen=True)

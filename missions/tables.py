@@ -13,8 +13,7 @@ from typing import Any
 
 import django_tables2 as tables
 from django.core.paginator import EmptyPage
-from django.db.models import F, QuerySet, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, QuerySet
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -151,13 +150,12 @@ class ContributionTable(tables.Table):
 
     def order_total(self, queryset: QuerySet, is_descending: bool) -> tuple[QuerySet, bool]:
         # Sort by the total shown: the stated total, else the sum of the known categories.
-        known_sum = (
-            Coalesce("military", Value(0))
-            + Coalesce("civilian", Value(0))
-            + Coalesce("police", Value(0))
+        queryset = queryset.with_shown_total()
+        ordering = (
+            F("shown_total").desc(nulls_last=True)
+            if is_descending
+            else F("shown_total").asc(nulls_last=True)
         )
-        queryset = queryset.annotate(shown_total=Coalesce(F("total"), known_sum))
-        ordering = F("shown_total").desc() if is_descending else F("shown_total").asc()
         return queryset.order_by(ordering, "pk"), True
 
     def render_start(self, record: Statement) -> str:
