@@ -13,12 +13,13 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from missions.dates import Bound, PreciseDate, Precision
+from missions.locking import claim_next_version
 from missions.querysets import StatementQuerySet
 
 COUNT_VALIDATORS = [MinValueValidator(0)]
@@ -82,6 +83,28 @@ class TrackedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        """Save; an existing row only if it still has the version this instance was loaded with.
+
+        Raises ``missions.locking.StaleEditError`` (and writes nothing) when someone else saved
+        the row in the meantime, so that their update is not lost. New rows are inserted as usual.
+        """
+        if self.pk is None or kwargs.get("force_insert"):
+            super().save(*args, **kwargs)
+            return
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        loaded = self.version
+        try:
+            # One transaction: the version claim is undone if writing the values fails.
+            with transaction.atomic(using=using):
+                # A new instance with a given key inserts if the row is absent, but must not
+                # blindly overwrite a row that exists.
+                claim_next_version(self, using, absent_ok=self._state.adding)
+                super().save(*args, **kwargs)
+        except BaseException:
+            self.version = loaded
+            raise
 
 
 class Organization(TrackedModel):

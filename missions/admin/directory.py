@@ -1,0 +1,210 @@
+"""Organizations, regions, missions and contributions: the things statements are about."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from missions.admin import display
+from missions.admin.base import TrackedAdmin, TrackedInlineMixin
+from missions.admin.statements import ContributionStatementInline
+from missions.dates import Bound, format_precise
+from missions.models import Contribution, Mission, Organization, Region, Statement, Status
+from missions.querysets import LATEST_FIRST
+
+
+@admin.register(Organization)
+class OrganizationAdmin(TrackedAdmin):
+    list_display = ("acronym", "name", "mission_count")
+    search_fields = ("acronym", "name")
+    ordering = ("acronym",)
+    fields = ("acronym", "name", "notes")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(mission_count=Count("missions"))
+
+    @admin.display(description=_("missions"), ordering="mission_count")
+    def mission_count(self, obj: Organization) -> int:
+        return obj.mission_count
+
+
+@admin.register(Region)
+class RegionAdmin(TrackedAdmin):
+    list_display = ("name", "mission_count")
+    search_fields = ("name",)
+    ordering = ("name",)
+    fields = ("name",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(mission_count=Count("missions"))
+
+    @admin.display(description=_("missions"), ordering="mission_count")
+    def mission_count(self, obj: Region) -> int:
+        return obj.mission_count
+
+
+class ContributionInline(TrackedInlineMixin, admin.TabularInline):
+    """A mission's lines of Dutch effort, added and renamed on the mission's page."""
+
+    model = Contribution
+    fields = ("name", "capability", "loaded_version")
+    show_change_link = True
+
+
+@admin.register(Mission)
+class MissionAdmin(TrackedAdmin):
+    list_display = (
+        "name",
+        "acronym",
+        "organization",
+        "region",
+        "strength",
+        "mandate_open_ended",
+        "contribution_count",
+    )
+    list_select_related = ("organization", "region")
+    list_filter = ("organization", "region", "mandate_open_ended")
+    search_fields = ("name", "acronym", "organization__acronym", "organization__name")
+    autocomplete_fields = ("organization", "region", "source")
+    ordering = ("name",)
+    fieldsets = (
+        (None, {"fields": ("name", "acronym", "organization", "region")}),
+        (
+            _("Size"),
+            {"fields": (("total_strength", "total_strength_qualifier"), "military_strength")},
+        ),
+        (
+            _("Mandate"),
+            {
+                "fields": (
+                    "mandate",
+                    ("mandate_since", "mandate_open_ended"),
+                    "participating_countries",
+                    ("source", "source_location"),
+                )
+            },
+        ),
+    )
+    inlines = [ContributionInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(contribution_count=Count("contributions"))
+
+    @admin.display(description=_("strength"), ordering="total_strength")
+    def strength(self, obj: Mission) -> str:
+        return display.strength(obj) or display.EMPTY
+
+    @admin.display(description=_("contributions"), ordering="contribution_count")
+    def contribution_count(self, obj: Mission) -> int:
+        return obj.contribution_count
+
+
+class CurrentStatusFilter(admin.SimpleListFilter):
+    title = _("current status")
+    parameter_name = "current_status"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+        return list(Status.choices)
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() in Status.values:
+            return queryset.filter(current_status=self.value())
+        return queryset
+
+
+@admin.register(Contribution)
+class ContributionAdmin(TrackedAdmin):
+    list_display = (
+        "name",
+        "mission_label",
+        "organization",
+        "region",
+        "current_status",
+        "current_end",
+    )
+    list_select_related = ("mission__organization", "mission__region")
+    list_filter = (CurrentStatusFilter, "mission__organization", "mission__region")
+    search_fields = ("name", "capability", "mission__name", "mission__acronym")
+    autocomplete_fields = ("mission",)
+    ordering = ("mission__name", "name")
+    fields = ("mission", "name", "capability", "notes", "current_state")
+    readonly_fields = ("current_state",)
+    inlines = [ContributionStatementInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # The current statement's columns in the same query: one subquery each, not a query
+        # per row. "Current" is the latest by document date, as Statement.objects.current().
+        latest = Statement.objects.filter(contribution=OuterRef("pk")).order_by(*LATEST_FIRST)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                current_status=Subquery(latest.values("status")[:1]),
+                current_end_date=Subquery(latest.values("end_date")[:1]),
+                current_end_precision=Subquery(latest.values("end_precision")[:1]),
+                current_open_ended=Subquery(latest.values("open_ended")[:1]),
+            )
+        )
+
+    @admin.display(description=_("mission"), ordering="mission__name")
+    def mission_label(self, obj: Contribution) -> str:
+        return obj.mission.label
+
+    @admin.display(description=_("organization"), ordering="mission__organization__acronym")
+    def organization(self, obj: Contribution) -> str:
+        return str(obj.mission.organization)
+
+    @admin.display(description=_("region"), ordering="mission__region__name")
+    def region(self, obj: Contribution) -> str:
+        return str(obj.mission.region)
+
+    @admin.display(description=_("current status"), ordering="current_status")
+    def current_status(self, obj: Contribution) -> str:
+        if obj.current_status in Status.values:
+            return Status(obj.current_status).label
+        return display.EMPTY
+
+    @admin.display(description=_("current end"), ordering="current_end_date")
+    def current_end(self, obj: Contribution) -> str:
+        if obj.current_open_ended:
+            return gettext("open-ended")
+        end = format_precise(obj.current_end_date, obj.current_end_precision, Bound.END)
+        return end or display.EMPTY
+
+    @admin.display(description=_("current state"))
+    def current_state(self, obj: Contribution) -> str:
+        if obj.pk is None:
+            return display.EMPTY
+        statement = (
+            Statement.objects.current()
+            .filter(contribution=obj)
+            .select_related("document", "contribution__mission")
+            .first()
+        )
+        if statement is None:
+            return gettext("No statement yet.")
+        facts = [
+            capfirst(statement.get_status_display()),
+            display.personnel(statement),
+            display.period(statement),
+            statement.conditions,
+        ]
+        source = ", ".join(
+            part
+            for part in (
+                statement.document.reference,
+                statement.location,
+                statement.get_kind_display(),
+            )
+            if part
+        )
+        url = reverse("admin:missions_statement_change", args=[statement.pk])
+        return format_html(
+            '{} (<a href="{}">{}</a>)', "; ".join(fact for fact in facts if fact), url, source
+        )

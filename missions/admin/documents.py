@@ -1,0 +1,54 @@
+"""Source documents: register a letter and transcribe its statements on one page."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.db import models
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from missions.admin import display
+from missions.admin.base import TrackedAdmin
+from missions.admin.statements import StatementInline
+from missions.models import SourceDocument
+
+
+@admin.register(SourceDocument)
+class SourceDocumentAdmin(TrackedAdmin):
+    list_display = ("reference", "date", "kind", "title", "statement_count", "publication")
+    list_filter = ("kind", "dossier")
+    search_fields = ("dossier", "number", "title")
+    date_hierarchy = "date"
+    ordering = ("-date", "dossier", "number")
+    fields = ("kind", ("dossier", "number"), "date", "title", "url", "notes")
+    inlines = [StatementInline]
+    # Official publications are served over HTTPS; a URL typed without a scheme is too.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name in ("title", "url"):
+            # Titles of Kamerstukken run long; show them whole.
+            kwargs["widget"] = forms.TextInput(attrs={"size": 90})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(statement_count=Count("statements"))
+
+    @admin.display(description=_("document"), ordering="number")
+    def reference(self, obj: SourceDocument) -> str:
+        return obj.reference
+
+    @admin.display(description=_("statements"), ordering="statement_count")
+    def statement_count(self, obj: SourceDocument) -> int:
+        return obj.statement_count
+
+    @admin.display(description=_("publication"))
+    def publication(self, obj: SourceDocument) -> str:
+        if not obj.url:
+            return display.EMPTY
+        return format_html(
+            '<a href="{}" rel="noopener noreferrer">{}</a>', obj.url, _("officielebekendmakingen")
+        )

@@ -1,0 +1,153 @@
+"""Statements: their own admin, the editable inline of a document, the history of a contribution."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db import models
+from django.forms import Textarea
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from missions.admin import display
+from missions.admin.base import TrackedAdmin, TrackedInlineMixin
+from missions.forms import StatementForm
+from missions.models import Contribution, Statement
+from missions.querysets import LATEST_FIRST
+
+
+class ContributionLabelsMixin:
+    """Contribution choices are labelled "mission: contribution"; fetch the mission with them."""
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name == "contribution":
+            kwargs["queryset"] = Contribution.objects.select_related("mission")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Statement)
+class StatementAdmin(ContributionLabelsMixin, TrackedAdmin):
+    form = StatementForm
+    list_display = (
+        "contribution_label",
+        "document_reference",
+        "document_date",
+        "kind",
+        "status",
+        "personnel",
+        "end",
+        "location",
+    )
+    list_select_related = ("contribution__mission", "document")
+    list_filter = ("status", "kind", "qualifier", "contribution__mission__organization", "document")
+    search_fields = (
+        "contribution__name",
+        "contribution__mission__name",
+        "contribution__mission__acronym",
+        "document__dossier",
+        "document__number",
+        "document__title",
+        "location",
+        "conditions",
+        "quote",
+    )
+    autocomplete_fields = ("contribution", "document")
+    date_hierarchy = "document_date"
+    ordering = ("-document_date", "-document_id", "contribution__mission__name", "contribution")
+    fieldsets = (
+        (None, {"fields": ("contribution", "document", "kind", "status")}),
+        (_("Personnel"), {"fields": (("military", "civilian", "police", "total"), "qualifier")}),
+        (_("Period"), {"fields": ("start", "end", "open_ended")}),
+        (_("Conditions and source"), {"fields": ("conditions", "location", "quote", "notes")}),
+    )
+
+    @admin.display(description=_("contribution"), ordering="contribution__mission__name")
+    def contribution_label(self, obj: Statement) -> str:
+        return str(obj.contribution)
+
+    @admin.display(description=_("document"), ordering="document__number")
+    def document_reference(self, obj: Statement) -> str:
+        return obj.document.reference
+
+    @admin.display(description=_("personnel"))
+    def personnel(self, obj: Statement) -> str:
+        return display.personnel(obj) or display.EMPTY
+
+    @admin.display(description=_("end"), ordering="end_date")
+    def end(self, obj: Statement) -> str:
+        return obj.end_display or display.EMPTY
+
+
+class StatementInline(ContributionLabelsMixin, TrackedInlineMixin, admin.TabularInline):
+    """On a document's page: transcribe what the document says about each contribution."""
+
+    model = Statement
+    form = StatementForm
+    fields = (
+        "contribution",
+        "kind",
+        "status",
+        "military",
+        "civilian",
+        "police",
+        "total",
+        "qualifier",
+        "start",
+        "end",
+        "open_ended",
+        "location",
+        "conditions",
+        "loaded_version",
+    )
+    autocomplete_fields = ("contribution",)
+    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 24})}}
+    show_change_link = True
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("contribution__mission")
+            .order_by("contribution__mission__name", "contribution__name")
+        )
+
+
+class ContributionStatementInline(admin.TabularInline):
+    """On a contribution's page: what each document said about it, newest first (read-only)."""
+
+    model = Statement
+    verbose_name_plural = _("statements, newest first")
+    fields = ("document_link", "document_date", "kind", "status", "personnel", "period", "location")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        # Statements are edited on their own page or their document's, never here.
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("document", "contribution__mission")
+            .order_by(*LATEST_FIRST)
+        )
+
+    @admin.display(description=_("document"))
+    def document_link(self, obj: Statement) -> str:
+        url = reverse("admin:missions_sourcedocument_change", args=[obj.document_id])
+        return format_html('<a href="{}">{}</a>', url, obj.document.reference)
+
+    @admin.display(description=_("personnel"))
+    def personnel(self, obj: Statement) -> str:
+        return display.personnel(obj) or display.EMPTY
+
+    @admin.display(description=_("period"))
+    def period(self, obj: Statement) -> str:
+        return display.period(obj) or display.EMPTY
