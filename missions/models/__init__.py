@@ -1,0 +1,31 @@
+"""The five nouns of the tracker: who runs missions, the missions, the Dutch contributions to them,
+the government documents, and what each document states about each contribution.
+
+Statements are only ever added: a contribution's current state is its latest statement by
+document date, its state on a past day the latest statement from a document dated on or before it
+(see querysets.py). Every rule that the database can hold is a named constraint, so that a bad row
+is refused by the database itself and, through ``Model.validate_constraints``, shown as a clear
+form error in the admin.
+"""
+
+from missions.models.base import COUNT_VALIDATORS, TrackedModel, non_negative
+from missions.models.choices import DocumentKind, Qualifier, StatementKind, Status
+from missions.models.directory import Contribution, Mission, Organization, Region
+from missions.models.documents import SourceDocument
+from missions.models.statements import Statement
+
+__all__ = [
+    "COUNT_VALIDATORS",
+    "Contribution",
+    "DocumentKind",
+    "Mission",
+    "Organization",
+    "Qualifier",
+    "Region",
+    "SourceDocument",
+    "Statement",
+    "StatementKind",
+    "Status",
+    "TrackedModel",
+    "non_negative",
+]
