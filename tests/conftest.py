@@ -7,6 +7,13 @@ from django.contrib.auth.models import Group, Permission, User
 from django.core.management import call_command
 from django.test import Client
 
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """Hashing with PBKDF2 costs most of a login; tests do not need the strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 PASSWORD = "correct-horse-battery-staple-42"
 
 

@@ -6,6 +6,7 @@ Production sets DEBUG=false and the variables below; an unsafe production settin
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -46,7 +47,20 @@ if not SECRET_KEY:
             "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
         )
     SECRET_KEY = "django-insecure-local-development-only"
+elif not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure")):
+    # A short or copied example key signs sessions and password resets: refuse to start on it.
+    raise ImproperlyConfigured(
+        "SECRET_KEY is too weak for production: use at least 50 random characters, for example "
+        "the output of python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+    )
 
+# Production must name its host names; the local defaults would accept any Host header routed
+# to the server as 'localhost'.
+if not DEBUG and not env("ALLOWED_HOSTS"):
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS is not set. With DEBUG off, set it to the host names the tracker is served "
+        "under, comma-separated, e.g. ALLOWED_HOSTS=tracker.example.org."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -76,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # A logged-in user who is not staff gets a 403 on the admin, not a login loop.
+    "missions.middleware.StaffOnlyAdminMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -128,22 +144,40 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "missions:contributions"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sessions end after 8 idle hours and when the browser closes.
+# Sessions end after 8 idle hours and when the browser closes: the cookie carries no expiry, and
+# the server-side expiry (8 hours) is pushed forward by every request.
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 
-# Login throttling: 5 failures for one user from one address give a 15-minute cool-off.
+# Login throttling (django-axes): 5 failures for one user from one address give a 15-minute
+# cool-off with HTTP 429. Counting the pair, not the address alone, leaves colleagues behind the
+# same office address unaffected; counting the pair, not the user alone, means nobody can lock an
+# analyst out from elsewhere. Every lockout ends: there is no permanent one.
 AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 0.25  # hours
+AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
-# Behind a reverse proxy, name the header that carries the client's address (see README).
-AXES_IPWARE_META_PRECEDENCE_ORDER = env_list("AXES_IPWARE_META_PRECEDENCE_ORDER", "REMOTE_ADDR")
-AXES_IPWARE_PROXY_COUNT = int(env("AXES_IPWARE_PROXY_COUNT", "0")) or None
+# Besides the console log, keep every failed login (with the lockout flag) in the database, where
+# superusers see it in the admin under "Access failures".
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# The log names the account and the address of each failure (passwords are always masked): an
+# attack cannot be investigated from "********".
+AXES_SENSITIVE_PARAMETERS = []
+# The client address the lockout counts. Behind reverse proxies that append to X-Forwarded-For,
+# set TRUSTED_PROXY_COUNT to their number (see README, "Behind a proxy"); otherwise every login
+# would seem to come from the proxy, or a client could forge its address.
+try:
+    TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+except ValueError:
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXY_COUNT must be a whole number (0 without a proxy)."
+    ) from None
+AXES_CLIENT_IP_CALLABLE = "missions.middleware.client_ip_address"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
@@ -174,6 +208,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
@@ -185,7 +220,9 @@ if not DEBUG:
         # Only when a proxy that strips and sets X-Forwarded-Proto stands in front.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Content-Security-Policy without 'unsafe-inline': every script and style comes from our origin.
+# Content-Security-Policy without 'unsafe-inline': every script and style comes from our origin,
+# so an injected <script> or style attribute does nothing. Templates must not use inline
+# <script>, <style> or style="..." (the admin of Django 5.2 needs none for its pages).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -201,6 +238,10 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Every logger hands its records to the root logger, which writes them once, to the console
+# (the process manager collects it). Errors carry their traceback. Refusals are logged too:
+# django.request logs each 403 ("Forbidden") and 404 as a warning, django.security CSRF failures
+# and bad hosts, axes each failed and locked-out login, missions.security refused admin access.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -212,10 +253,11 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
-        # Unhandled exceptions, with their traceback, end up here.
-        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
-        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
-        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
-        "missions": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Django's default configuration gives these their own handlers; route them to root.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.request": {"handlers": [], "level": "WARNING", "propagate": True},
+        "django.security": {"handlers": [], "level": "WARNING", "propagate": True},
+        "axes": {"handlers": [], "level": "WARNING", "propagate": True},
+        "missions": {"handlers": [], "level": "INFO", "propagate": True},
     },
 }

@@ -2,13 +2,16 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Public, so that the login page can switch language too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("reports/", include("missions.report_urls")),
     path("import/", include("missions.imports.urls")),
     path("", include("missions.urls")),
