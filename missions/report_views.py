@@ -26,9 +26,9 @@ from missions.dates import add_months
 from missions.exports import FORMAT_LABELS, Export, ExportFormat, export_response, parse_format
 from missions.filters import DateInput
 from missions.models import Statement
+from missions.roles import VIEW_PERMISSION
 
 # Reports show statements, so reading statements is what they need (a Viewer has it).
-VIEW_PERMISSION = "missions.view_statement"
 # Beyond a century ahead, a number of months is a typo.
 MAX_MONTHS = 1200
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]

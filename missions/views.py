@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import permission_required
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +16,7 @@ from missions import reports
 from missions.diffs import timeline
 from missions.filters import facets, filter_contributions
 from missions.models import Mission, SourceDocument, Statement
+from missions.roles import VIEW_PERMISSION
 from missions.tables import build_table, column_choices
 from missions.timeline import build_timeline
 
@@ -22,6 +24,7 @@ DOCUMENTS_PER_PAGE = 50
 EXPIRING_MONTHS = (6, 12)
 
 
+@permission_required(VIEW_PERMISSION, raise_exception=True)
 def contributions(request: HttpRequest) -> HttpResponse:
     """The home page: the filtered table, its facets, the column choice and the downloads."""
     today = timezone.localdate()
@@ -42,6 +45,7 @@ def contributions(request: HttpRequest) -> HttpResponse:
     )
 
 
+@permission_required(VIEW_PERMISSION, raise_exception=True)
 def mission(request: HttpRequest, pk: int) -> HttpResponse:
     """A mission's facts, each Dutch contribution's current state, and every statement."""
     found = get_object_or_404(
@@ -68,6 +72,7 @@ def mission(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@permission_required(VIEW_PERMISSION, raise_exception=True)
 def documents(request: HttpRequest) -> HttpResponse:
     """Every source document, newest first, with how many statements it made."""
     listing = SourceDocument.objects.annotate(statement_count=Count("statements")).order_by(
@@ -83,6 +88,7 @@ def documents(request: HttpRequest) -> HttpResponse:
     return render(request, "missions/document_list.html", {"page": page})
 
 
+@permission_required(VIEW_PERMISSION, raise_exception=True)
 def document(request: HttpRequest, pk: int) -> HttpResponse:
     """One document and every statement it made."""
     found = get_object_or_404(SourceDocument, pk=pk)
@@ -94,6 +100,7 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@permission_required(VIEW_PERMISSION, raise_exception=True)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Personnel totals, the mandates that end soon, and the timeline picture."""
     today = timezone.localdate()

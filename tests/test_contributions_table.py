@@ -248,11 +248,11 @@ def _queries_for(client, url: str) -> int:
     return len(captured.captured_queries)
 
 
-# Session, user, row count, rows of the page, three facet GROUP BYs, organizations, regions,
+# Session, user, the view permission check (user and group permissions), row count, rows of the page, three facet GROUP BYs, organizations, regions,
 # documents for the select, and the session save (three statements with its savepoint); a
 # filter on organization adds the check that the acronyms exist.
-QUERIES_PLAIN = 13
-QUERIES_FILTERED = 14
+QUERIES_PLAIN = 15
+QUERIES_FILTERED = 16
 
 
 def test_it_runs_as_many_queries_for_500_contributions_as_for_10(viewer_client):

@@ -176,4 +176,4 @@ def test_it_runs_as_many_queries_for_500_contributions_as_for_10(viewer_client):
     f.portfolio(490)
     large = _queries(viewer_client, "/dashboard/")
     # Session and user, the current rows, three summaries, two expiring lists, the session save.
-    assert small == large == 11
+    assert small == large == 13

@@ -123,4 +123,4 @@ def test_it_runs_as_many_queries_for_many_statements_as_for_few(viewer_client, a
             f.statement(contribution=contribution, document=f.document(date=day), military=n)
     many = _queries(viewer_client, url)
     # Session and user, the mission, its statements, its contributions, the session save (3).
-    assert few == many == 8
+    assert few == many == 10
