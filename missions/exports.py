@@ -92,6 +92,8 @@ def _mission(s: Statement):
 
 
 # The contributions export, in the order of its fixed CSV header (later code reads it by name).
+OPEN_ENDED = "open-ended"
+
 CONTRIBUTION_COLUMNS: dict[str, Column[Statement]] = {
     "mission": Column(_("mission"), lambda s: _mission(s).name, 40),
     "mission_acronym": Column(_("acronym"), lambda s: _mission(s).acronym, 16),
@@ -107,7 +109,8 @@ CONTRIBUTION_COLUMNS: dict[str, Column[Statement]] = {
     "qualifier": Column(_("qualifier"), lambda s: s.qualifier, 13),
     "start": Column(_("start"), lambda s: s.start_date, 12),
     "start_precision": Column(_("start precision"), lambda s: s.start_precision, 8),
-    "end": Column(_("end"), lambda s: s.end_date, 12),
+    # An open-ended mandate has no end date; say so, so that the import can read it back.
+    "end": Column(_("end"), lambda s: OPEN_ENDED if s.open_ended else s.end_date, 12),
     "end_precision": Column(_("end precision"), lambda s: s.end_precision, 8),
     "source": Column(_("source"), lambda s: s.document.reference, 12),
     "source_date": Column(_("source date"), lambda s: s.document.date, 12),

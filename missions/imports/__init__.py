@@ -1,0 +1,9 @@
+"""Import of the desk's spreadsheet (the contributions report's layout) with a dry-run preview.
+
+The flow is one way, like the rest of the app: ``reading`` turns an uploaded file into text cells,
+``rows`` and ``cells`` read each row into typed values, ``planning`` turns those into a ``plan``
+(per row: new, changed, unchanged or an error) without writing anything, checked by the models'
+own rules (``validation``, ``checks``), and ``applying`` carries out a plan that has no errors,
+all rows or none. ``storage`` keeps the parsed rows between the preview and the confirmation;
+``views`` is thin.
+"""

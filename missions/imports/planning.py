@@ -1,0 +1,278 @@
+"""From rows to a plan: per row new, changed (which fields, old -> new), unchanged, or an error.
+
+Building a plan only reads. Each row is one statement, identified by its natural key: the
+contribution (mission + name) and the source document. Around it the row names, or creates, the
+organization (by acronym, else name), the region (by name), the mission (by name, else acronym),
+the contribution and the document. A row is checked completely before it counts: a row with an
+error leaves no trace in the plan, so it cannot change the verdict of the rows after it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from missions.imports.plan import KIND_LABELS, KINDS, Change, Plan, RowPlan, Verdict, display
+from missions.imports.reading import Table
+from missions.imports.rows import RowError, RowValues, read_row
+from missions.imports.targets import Registry, Target
+from missions.imports.validation import column_for, model_errors
+from missions.models import (
+    Contribution,
+    DocumentKind,
+    Mission,
+    Organization,
+    Region,
+    SourceDocument,
+    Statement,
+)
+
+
+def build_plan(table: Table, filename: str = "") -> Plan:
+    values = [read_row(number, table.columns, cells) for number, cells in table.rows]
+    planner = _Planner(values)
+    plan = Plan(filename, [planner.plan_row(row) for row in values], targets=planner.targets)
+    if table.ignored_columns:
+        plan.warnings.append(
+            _("These columns are not part of the layout and were ignored: %(columns)s.")
+            % {"columns": ", ".join(table.ignored_columns)}
+        )
+    return plan
+
+
+class _Planner:
+    def __init__(self, rows: list[RowValues]) -> None:
+        valid = [row for row in rows if not row.errors]
+        self.registry = Registry(
+            organizations={row.organization for row in valid},
+            regions={row.region for row in valid},
+            missions={row.mission for row in valid},
+            sources={row.source for row in valid},
+        )
+        self.targets: dict[str, list[Target]] = {kind: [] for kind in KINDS}
+        self.claimed: set[Target] = set()
+        self.statement_rows: dict[tuple[Target, Target], int] = {}
+
+    def plan_row(self, row: RowValues) -> RowPlan:
+        if row.errors:
+            return RowPlan(row.row, row.label, Verdict.ERROR, errors=row.errors)
+        errors: list[RowError] = []
+        reg = self.registry
+        # kind -> (target, the field values this row wants for it)
+        proposals: dict[str, tuple[Target, dict[str, Any]]] = {}
+
+        def propose(kind: str, target: Target, wanted: dict[str, Any] | None = None) -> Target:
+            proposals[kind] = (target, {**self._new_fields(target), **(wanted or {})})
+            return target
+
+        organization = propose(
+            "organization",
+            reg.organizations.get(row.organization)
+            or Target(Organization(acronym=row.organization, name=row.organization), is_new=True),
+        )
+        region = propose(
+            "region", reg.regions.get(row.region) or Target(Region(name=row.region), is_new=True)
+        )
+        wanted: dict[str, Any] = {"organization": organization, "region": region}
+        if "mission_acronym" in row.columns:
+            wanted["acronym"] = row.mission_acronym
+        mission = propose(
+            "mission",
+            reg.missions.get(row.mission) or Target(Mission(name=row.mission), is_new=True),
+            wanted,
+        )
+        contribution = reg.contributions.get((mission, row.contribution)) or Target(
+            Contribution(name=row.contribution), is_new=True
+        )
+        wanted = {"mission": mission} if contribution.is_new else {}
+        if "capability" in row.columns:
+            wanted["capability"] = row.capability
+        propose("contribution", contribution, wanted)
+
+        document = self._document(row, errors)
+        if document is None:
+            return RowPlan(row.row, row.label, Verdict.ERROR, errors=errors)
+        propose("document", document)
+
+        key = (contribution, document)
+        if key in self.statement_rows:
+            message = _("row %(row)d already gives a statement for this contribution and source")
+            errors.append(RowError(row.row, "source", message % {"row": self.statement_rows[key]}))
+            return RowPlan(row.row, row.label, Verdict.ERROR, errors=errors)
+        statement = reg.statements.get(key) or Target(Statement(), is_new=True)
+        wanted = {"contribution": contribution, "document": document} if statement.is_new else {}
+        propose("statement", statement, {**wanted, **_statement_fields(row, statement)})
+
+        errors += self._conflicts(row.row, proposals)
+        if not errors:
+            errors += self._validate(row.row, proposals)
+        if errors:
+            return RowPlan(row.row, row.label, Verdict.ERROR, errors=errors)
+
+        plan = self._describe(row, proposals)
+        self._commit(row.row, proposals)
+        # Records this row creates are found again by the next row that names them.
+        reg.organizations.setdefault(row.organization, organization)
+        reg.regions.setdefault(row.region, region)
+        reg.missions.setdefault(row.mission, mission)
+        reg.contributions.setdefault((mission, row.contribution), contribution)
+        reg.documents.setdefault(row.source.key, document)
+        reg.statements.setdefault(key, statement)
+        self.statement_rows[key] = row.row
+        return plan
+
+    @staticmethod
+    def _new_fields(target: Target) -> dict[str, Any]:
+        """What a new record gets from its key; nothing for a record that exists."""
+        if not target.is_new:
+            return {}
+        obj = target.instance
+        if isinstance(obj, Organization):
+            return {"acronym": obj.acronym, "name": obj.name}
+        if isinstance(obj, Region | Mission | Contribution):
+            return {"name": obj.name}
+        if isinstance(obj, SourceDocument):
+            return {
+                name: getattr(obj, name)
+                for name in ("kind", "dossier", "number", "title", "date", "url")
+            }
+        return {}
+
+    def _document(self, row: RowValues, errors: list[RowError]) -> Target | None:
+        ref = row.source
+        found = self.registry.documents.get(ref.key)
+        if found == "ambiguous":
+            message = _("several documents without a number have this title; use the admin")
+            errors.append(RowError(row.row, "source", message))
+            return None
+        if isinstance(found, Target):
+            date = found.instance.date
+            if row.source_date is not None and row.source_date != date:
+                if found.is_new:
+                    message = _("row %(row)d gives %(source)s the date %(date)s")
+                else:
+                    message = _(
+                        "%(source)s is dated %(date)s in the tracker; a document's date is "
+                        "corrected in the admin, not by an import"
+                    )
+                args = {"row": found.first_row, "source": ref.reference, "date": date}
+                errors.append(RowError(row.row, "source_date", message % args))
+                return None
+            return found
+        if row.source_date is None:
+            message = _("%(source)s is not in the tracker yet; give its date to add it")
+            errors.append(RowError(row.row, "source_date", message % {"source": ref.reference}))
+            return None
+        title = ref.title or _("Kamerstuk %(dossier)s, nr. %(number)s") % {
+            "dossier": ref.dossier,
+            "number": ref.number,
+        }
+        document = SourceDocument(
+            kind=DocumentKind.OTHER,
+            dossier=ref.dossier,
+            number=ref.number,
+            title=title,
+            date=row.source_date,
+            url=row.source_url if "source_url" in row.columns else "",
+        )
+        return Target(document, is_new=True)
+
+    def _conflicts(self, row: int, proposals: dict) -> list[RowError]:
+        """A field an earlier row set to another value: neither row can be trusted to win."""
+        errors = []
+        for target, wanted in proposals.values():
+            for name, value in wanted.items():
+                earlier = target.claims.get(name)
+                if earlier is not None and earlier[1] != value:
+                    message = _(
+                        "%(record)s has %(value)s in row %(row)d; one file cannot give it two "
+                        "values"
+                    )
+                    column = column_for(type(target.instance), name)
+                    args = {
+                        "row": earlier[0],
+                        "record": str(target) or _("this statement"),
+                        "value": display(earlier[1]),
+                    }
+                    errors.append(RowError(row, column, message % args))
+        return errors
+
+    def _validate(self, row: int, proposals: dict) -> list[RowError]:
+        errors = []
+        document = proposals["document"][0].candidate(proposals["document"][1])
+        for target, wanted in proposals.values():
+            if not any(self._is_news(target, name, value) for name, value in wanted.items()):
+                continue  # checked when saved, or by the earlier row that wants the same
+            candidate = target.candidate(wanted)
+            if isinstance(candidate, Statement):
+                candidate.document_date = document.date
+            errors += [RowError(row, col, msg) for col, msg in model_errors(candidate)]
+        return errors
+
+    def _is_news(self, target: Target, name: str, value: Any) -> bool:
+        """A value no earlier row has proposed, and that the database does not hold."""
+        if target in self.claimed and name in target.claims:
+            return False  # the same value (a different one is a conflict, caught before)
+        return target.is_new or target.differs(name, value)
+
+    def _commit(self, row: int, proposals: dict) -> None:
+        for kind, (target, wanted) in proposals.items():
+            for name, value in wanted.items():
+                target.claims.setdefault(name, (row, value))
+            if target not in self.claimed:
+                self.claimed.add(target)
+                self.targets[kind].append(target)
+                if target.is_new:
+                    target.first_row = row
+
+    def _describe(self, row: RowValues, proposals: dict) -> RowPlan:
+        changes: list[Change] = []
+        creates: list[str] = []
+        for kind, (target, wanted) in proposals.items():
+            if target.is_new:
+                if kind != "statement" and target.first_row is None:
+                    creates.append(f"{KIND_LABELS[kind]} {target}")
+                continue
+            model = type(target.instance)
+            for name, value in wanted.items():
+                # A change to a shared record (a mission) is listed on the first row that makes it.
+                if target.differs(name, value) and name not in target.claims:
+                    # The loaded instance is untouched until applied: it holds the old value.
+                    old = getattr(target.instance, name)
+                    if isinstance(value, Target):
+                        old = Target(old, is_new=False) if old is not None else None
+                    changes.append(Change(column_for(model, name), display(old), display(value)))
+        if proposals["statement"][0].is_new:
+            verdict = Verdict.NEW
+        else:
+            verdict = Verdict.CHANGED if changes else Verdict.UNCHANGED
+        return RowPlan(row.row, row.label, verdict, changes=changes, creates=creates)
+
+
+CATEGORIES = ("military", "civilian", "police")
+
+
+def _statement_fields(row: RowValues, statement: Target) -> dict[str, Any]:
+    """The row's statement fields, with a total that only repeats the categories' sum dropped.
+
+    The report writes the effective total (the sum of the categories when no total is stored),
+    so a sheet cannot tell a stated total from a derived one. A total equal to the sum is
+    therefore kept as the record has it, or left empty for a new record: either way the
+    statement reads, and exports, the same.
+    """
+    fields = dict(row.statement)
+    total = fields.get("total")
+    if total is None:
+        return fields
+    existing = None if statement.is_new else statement.instance
+    if existing is not None and existing.total == total:
+        return fields
+    known = [
+        n
+        for name in CATEGORIES
+        if (n := fields[name] if name in fields else getattr(existing, name, None)) is not None
+    ]
+    if known and sum(known) == total:
+        fields["total"] = None
+    return fields

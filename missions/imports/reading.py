@@ -1,0 +1,230 @@
+"""Reading an uploaded file into a header and rows of text cells, or a clear refusal.
+
+Accepted: CSV with comma, semicolon or tab (sniffed from the header line) in UTF-8 with or without
+BOM, UTF-16 with BOM, or Windows-1252 (what Excel writes on a Dutch desktop); and XLSX. The format
+is told from the content, not the file name, because names lie. Every cell comes back as text:
+XLSX dates as ISO dates and whole numbers without ".0", so the planner reads one kind of input.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime
+import io
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from missions.imports.columns import (
+    FIRST_DATA_ROW,
+    KNOWN_COLUMNS,
+    REQUIRED_COLUMNS,
+    normalize_header,
+)
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20_000
+# A sheet can hold a million formatted but empty rows; stop reading long before that.
+MAX_BLANK_ROWS = 20_000
+# An XLSX is a zip: refuse one that unpacks to far more than a 5 MB sheet can honestly hold.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+
+# The exporter neutralises text starting with these by putting a ' in front (against formula
+# injection); reading it back removes that quote again, so an export imports unchanged.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read; the message says why, for the analyst."""
+
+
+@dataclass
+class Table:
+    """The header (normalised names) and the data rows, each with its spreadsheet row number."""
+
+    columns: list[str]
+    rows: list[tuple[int, list[str]]]
+    ignored_columns: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {"columns": self.columns, "rows": self.rows, "ignored": self.ignored_columns}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Table:
+        rows = [(int(number), [str(cell) for cell in cells]) for number, cells in data["rows"]]
+        return cls(list(data["columns"]), rows, list(data.get("ignored", [])))
+
+
+def check_size(size: int) -> None:
+    """Refuse a file over the limit before reading it into memory."""
+    if size > MAX_BYTES:
+        raise ImportFileError(
+            _("The file is %(size).1f MB; the limit is %(limit)d MB.")
+            % {"size": size / 1024 / 1024, "limit": MAX_BYTES // 1024 // 1024}
+        )
+
+
+def read_upload(data: bytes) -> Table:
+    """Parse an uploaded file; raise ImportFileError with a message for anything unreadable."""
+    check_size(len(data))
+    if not data.strip():
+        raise ImportFileError(_("The file is empty."))
+    if data.startswith(b"PK\x03\x04"):
+        raw_rows = _xlsx_rows(data)
+    elif data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportFileError(
+            _("Old Excel files (.xls) cannot be read. Save the sheet as .xlsx or CSV.")
+        )
+    else:
+        raw_rows = _csv_rows(_decode(data))
+    try:
+        return _table(raw_rows)
+    except csv.Error as exc:
+        raise ImportFileError(_("The file is not valid CSV: %(error)s") % {"error": exc}) from exc
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ImportFileError(_("The file says it is UTF-16 but is not.")) from exc
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        # What Excel writes for "CSV (separated by semicolons)" on a Dutch Windows desktop.
+        return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            _("The file is neither an Excel workbook nor text in UTF-8 or Windows-1252.")
+        ) from exc
+
+
+def _csv_rows(text: str) -> Iterator[list[str]]:
+    first_line, _newline, rest = text.partition("\n")
+    if first_line.strip().lower() in ("sep=,", "sep=;", "sep=\t"):
+        # Excel's own hint line; Excel hides it, so the header still is row 1 for the analyst.
+        delimiter, text = first_line.strip()[4], rest
+    else:
+        delimiter = max((",", ";", "\t"), key=first_line.count)
+    for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False):
+        yield [_clean_text(cell) for cell in row]
+
+
+def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ImportFileError(_("The file looks like a zip but is not a valid XLSX.")) from exc
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportFileError(_("The workbook unpacks to more than a 5 MB sheet can hold."))
+    return _guarded_xlsx_rows(data)
+
+
+def _guarded_xlsx_rows(data: bytes) -> Iterator[list[str]]:
+    # openpyxl is third-party parsing of untrusted input and raises many kinds of errors (zip,
+    # XML, KeyError for a missing part, ValueError for bad values); any of them means one thing
+    # for the analyst, so they are all turned into one message here and nowhere else.
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:
+        raise ImportFileError(_("The file could not be read as an Excel workbook.")) from exc
+    try:
+        if not workbook.worksheets:
+            raise ImportFileError(_("The workbook has no sheet."))
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = [_xlsx_cell(value) for value in next(rows, ())]
+        while header and not header[-1]:
+            header.pop()
+        yield header
+        width = len(header)
+        for values in sheet.iter_rows(min_row=2, max_col=max(width, 1), values_only=True):
+            yield [_xlsx_cell(value) for value in values]
+    except ImportFileError:
+        raise
+    except Exception as exc:
+        raise ImportFileError(_("The file could not be read as an Excel workbook.")) from exc
+    finally:
+        workbook.close()
+
+
+def _xlsx_cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return _clean_text(str(value))
+
+
+def _clean_text(cell: str) -> str:
+    cell = cell.strip()
+    if cell.startswith("'") and cell[1:2] in FORMULA_STARTS and len(cell) > 1:
+        return cell[1:]
+    return cell
+
+
+def _table(raw_rows: Iterable[list[str]]) -> Table:
+    iterator = iter(raw_rows)
+    header = next(iterator, None)
+    if not header or not any(header):
+        raise ImportFileError(_("The first row must be the header with the column names."))
+    columns = [normalize_header(name) for name in header]
+    _check_columns(columns)
+    rows: list[tuple[int, list[str]]] = []
+    blank_run = 0
+    for number, cells in enumerate(iterator, start=FIRST_DATA_ROW):
+        if not any(cells):
+            # Excel leaves empty rows at the end and between blocks; they are not statements.
+            blank_run += 1
+            if blank_run > MAX_BLANK_ROWS:
+                break
+            continue
+        blank_run = 0
+        if len(rows) >= MAX_ROWS:
+            raise ImportFileError(
+                _("The file has more than %(limit)s data rows. Split it into smaller files.")
+                % {"limit": f"{MAX_ROWS:,}"}
+            )
+        width = len(columns)
+        rows.append((number, (cells + [""] * width)[:width]))
+    if not rows:
+        raise ImportFileError(_("The file has a header but no data rows."))
+    ignored = [name for name in columns if name and name not in KNOWN_COLUMNS]
+    return Table(columns, rows, ignored)
+
+
+def _check_columns(columns: list[str]) -> None:
+    missing = [name for name in REQUIRED_COLUMNS if name not in columns]
+    if missing:
+        raise ImportFileError(
+            ngettext(
+                "The header lacks the required column %(columns)s. "
+                "The first row must name the columns: %(expected)s.",
+                "The header lacks the required columns %(columns)s. "
+                "The first row must name the columns: %(expected)s.",
+                len(missing),
+            )
+            % {"columns": ", ".join(missing), "expected": ", ".join(KNOWN_COLUMNS)}
+        )
+    duplicates = sorted({name for name in columns if name and columns.count(name) > 1})
+    if duplicates:
+        raise ImportFileError(
+            _("The header names these columns more than once: %(columns)s.")
+            % {"columns": ", ".join(duplicates)}
+        )

@@ -1,0 +1,133 @@
+"""The import pages: upload, preview (a dry run), confirm (all rows or none), done.
+
+Thin: reading, planning and applying live in the package's other modules. Only analysts import
+(``missions.roles.IMPORT_PERMISSIONS``); anyone else logged in gets 403.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import PurePath
+
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from missions.imports import storage
+from missions.imports.applying import ImportRefused, confirm_import, preview_import
+from missions.imports.columns import FIRST_DATA_ROW, KNOWN_COLUMNS, REQUIRED_COLUMNS
+from missions.imports.forms import UploadForm
+from missions.imports.plan import Plan
+from missions.imports.reading import MAX_BYTES, MAX_ROWS, ImportFileError, check_size, read_upload
+from missions.roles import IMPORT_PERMISSIONS
+
+DONE_KEY = "imports_done"
+
+
+class ImportAccess(PermissionRequiredMixin):
+    # The roles module owns who may import (analysts and superusers).
+    permission_required = IMPORT_PERMISSIONS
+    # Logged in without the permission: 403 (anonymous users never get here, the login
+    # middleware sends them to the login page first).
+    raise_exception = True
+
+
+def _render_upload(
+    request: HttpRequest, form: UploadForm | None = None, notice: str = "", status: int = 200
+) -> HttpResponse:
+    context = {
+        "form": form or UploadForm(),
+        "notice": notice,
+        "columns": KNOWN_COLUMNS,
+        "required": REQUIRED_COLUMNS,
+        "first_data_row": FIRST_DATA_ROW,
+        "max_megabytes": MAX_BYTES // 1024 // 1024,
+        "max_rows": MAX_ROWS,
+    }
+    return render(request, "imports/upload.html", context, status=status)
+
+
+def _render_preview(
+    request: HttpRequest, plan: Plan, notice: str = "", status: int = 200
+) -> HttpResponse:
+    storage.remember_fingerprint(request.session, plan.fingerprint)
+    context = {"plan": plan, "notice": notice, "first_data_row": FIRST_DATA_ROW}
+    return render(request, "imports/preview.html", context, status=status)
+
+
+def _nothing_pending(request: HttpRequest) -> HttpResponse:
+    notice = _(
+        "There is no import waiting for confirmation: it was applied or discarded already. "
+        "Nothing was changed."
+    )
+    return _render_upload(request, notice=notice, status=409)
+
+
+def _safe_filename(name: str) -> str:
+    name = PurePath(name.replace("\\", "/")).name
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    return name[:80] or "upload"
+
+
+class UploadView(ImportAccess, View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return _render_upload(request)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = UploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return _render_upload(request, form, status=400)
+        upload = form.cleaned_data["file"]
+        try:
+            check_size(upload.size)
+            table = read_upload(upload.read())
+        except ImportFileError as exc:
+            form.add_error("file", str(exc))
+            return _render_upload(request, form, status=400)
+        storage.store(request.session, request.user.pk, _safe_filename(upload.name), table)
+        return redirect("imports:import_preview")
+
+
+class PreviewView(ImportAccess, View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        pending = storage.load(request.session, request.user.pk)
+        if pending is None:
+            return redirect("imports:import_upload")
+        return _render_preview(request, preview_import(pending.table, pending.filename))
+
+
+class ConfirmView(ImportAccess, View):
+    def post(self, request: HttpRequest) -> HttpResponse:
+        pending = storage.load(request.session, request.user.pk)
+        if pending is None or not storage.claim(pending):
+            return _nothing_pending(request)
+        try:
+            plan, written = confirm_import(pending.table, pending.filename, pending.fingerprint)
+        except ImportRefused as refused:
+            storage.release(pending)
+            plan = refused.plan or preview_import(pending.table, pending.filename)
+            status = 400 if plan.has_errors else 409
+            return _render_preview(request, plan, notice=refused.message, status=status)
+        storage.discard(request.session)
+        request.session[DONE_KEY] = {
+            "filename": pending.filename,
+            "counts": plan.counts,
+            "written": written,
+        }
+        return redirect("imports:import_done")
+
+
+class DiscardView(ImportAccess, View):
+    def post(self, request: HttpRequest) -> HttpResponse:
+        storage.discard(request.session)
+        return redirect("imports:import_upload")
+
+
+class DoneView(ImportAccess, View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        summary = request.session.get(DONE_KEY)
+        if not isinstance(summary, dict):
+            return redirect("imports:import_upload")
+        return render(request, "imports/done.html", {"summary": summary})
