@@ -41,5 +41,23 @@ format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+## backup: write all tracker data, its history, users and groups to backups/tracker-YYYYmmdd-HHMMSS.json
+backup: $(VENV)/.installed
+	$(PY) manage.py backup
+
+## restore: load a backup into an empty database: make restore FILE=backups/tracker-....json
+restore: $(VENV)/.installed
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/tracker-YYYYmmdd-HHMMSS.json"; exit 2; }
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py restore "$(FILE)"
+
+## bench: time the pages and exports at 1k, 10k and 100k synthetic contributions (bench/README.md)
+bench: $(VENV)/.installed
+	$(PY) -m bench.run $(BENCH_ARGS)
+
+## loadtest: 50 users for 60 s on PostgreSQL; RESTART=1 restarts PostgreSQL halfway (bench/README.md)
+loadtest: $(VENV)/.installed
+	$(PY) -m loadtest.run $(if $(RESTART),--restart-postgres) $(LOADTEST_ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
