@@ -30,6 +30,8 @@ def contributions(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     filterset, rows = filter_contributions(request.GET, today)
     table, notices = build_table(rows, request.GET, today)
+    choices = column_choices()
+    shown = [column.name for column in table.columns]
     return render(
         request,
         "missions/contribution_list.html",
@@ -37,8 +39,10 @@ def contributions(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "table": table,
             "facets": facets(filterset),
-            "columns": column_choices(),
-            "shown_columns": [column.name for column in table.columns],
+            "columns": choices,
+            "shown_columns": shown,
+            # Keep the column chooser open only when the reader has narrowed the columns.
+            "columns_narrowed": len(shown) < len(choices),
             "notices": notices,
             "today": today,
         },

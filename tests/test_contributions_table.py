@@ -308,3 +308,11 @@ def test_it_renders_the_shared_layout_for_everyone(viewer_client):
     assert '<a href="/dashboard/" aria-current="page">Dashboard</a>' in dashboard
     # Viewers are no staff: no link to the admin.
     assert 'href="/admin/"' not in html
+
+
+def test_it_opens_the_column_chooser_only_when_columns_are_narrowed(viewer_client):
+    f.portfolio(2)
+    every = viewer_client.get("/").content.decode()
+    narrowed = viewer_client.get("/?columns=mission,status").content.decode()
+    assert '<details class="columns">' in every
+    assert '<details class="columns" open>' in narrowed
