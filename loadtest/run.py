@@ -1,0 +1,280 @@
+"""`make loadtest`: 50 simulated users for 60 seconds against gunicorn (2 workers) on PostgreSQL.
+
+Viewers and analysts log in through the login form, then mix table pages with filters, mission
+pages, the dashboard, CSV exports and (analysts) admin saves of a statement's notes. Reports
+requests per second, p50/p95/p99 per kind and the errors; exits 1 on any error or any lost save.
+With --restart-postgres, PostgreSQL is restarted halfway: requests in flight may fail, but the app
+must recover by itself within 5 seconds and lose nothing. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import secrets
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from bench.server import ROOT, gunicorn, production_env, stop_on_sigterm
+from loadtest.users import Shared, SimulatedUser
+from loadtest.verify import lost_saves, stored_notes
+
+DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/tracker_load"
+RECOVERY_LIMIT = 5.0
+KINDS = ("table", "table_filter", "mission", "dashboard", "csv_export", "admin_form", "admin_save")
+
+
+def main() -> int:
+    stop_on_sigterm()
+    args = _arguments()
+    password = secrets.token_urlsafe(24)
+    env = production_env(args.database_url, LOADTEST_PASSWORD=password, CONN_MAX_AGE="60")
+    print(f"== database {urllib.parse.urlsplit(args.database_url).path[1:]}", flush=True)
+    recreate_database(args.database_url)
+    targets = json.loads(
+        _run(
+            env,
+            "-m",
+            "loadtest.django_side",
+            f"--contributions={args.contributions}",
+            f"--seed={args.seed}",
+            f"--viewers={args.users - args.analysts}",
+            f"--analysts={args.analysts}",
+        )
+    )
+    _run(env, "manage.py", "collectstatic", "--noinput", "--verbosity=0")
+    log = ROOT / "bench" / "data" / "gunicorn-loadtest.log"
+    with gunicorn(env, log, workers=2, timeout=60) as server:
+        print(f"== {args.users} users on {server.base_url}, {args.duration:.0f} s", flush=True)
+        shared, restart = run_users(server.base_url, password, targets, args)
+    results = summarize(shared, restart, args)
+    stored = stored_notes(args.database_url, list(targets["statements"]))
+    results["lost_saves"] = lost_saves(shared.saves, targets["statements"], stored)
+    results["verdict"] = verdict(results, args)
+    print_report(results)
+    out = ROOT / "bench" / "results" / f"loadtest-{datetime.now(UTC):%Y%m%d-%H%M%S}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"Written to {out.relative_to(ROOT)}.")
+    return 0 if not results["verdict"] else 1
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--analysts", type=int, default=10, help="of the users")
+    parser.add_argument("--duration", type=float, default=60)
+    parser.add_argument("--contributions", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--think", default="1,5", help="seconds between tasks: min,max")
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE)
+    parser.add_argument("--restart-postgres", action="store_true")
+    parser.add_argument(
+        "--cluster",
+        default=None,
+        help="pg_ctlcluster VERSION NAME to restart (default: the one in /etc/postgresql, main)",
+    )
+    args = parser.parse_args()
+    args.think = tuple(float(t) for t in args.think.split(","))
+    host = urllib.parse.urlsplit(args.database_url).hostname
+    if host not in {"127.0.0.1", "localhost"}:
+        parser.error("the load test only runs against a PostgreSQL server on 127.0.0.1")
+    if args.cluster is None:
+        config = Path("/etc/postgresql")
+        versions = sorted(p.name for p in config.iterdir()) if config.is_dir() else []
+        args.cluster = f"{versions[-1]} main" if versions else ""
+    if args.restart_postgres and args.cluster == "":
+        parser.error("no PostgreSQL cluster found in /etc/postgresql; name one with --cluster")
+    return args
+
+
+def recreate_database(url: str) -> None:
+    """An empty database of that name: the load test's own, never one holding anything else."""
+    parts = urllib.parse.urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not name.endswith("_load"):
+        raise SystemExit(f"refusing to drop {name!r}: the load test's database ends in _load")
+    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def _run(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, check=False
+    )
+    if done.returncode:
+        raise SystemExit(f"{' '.join(args[:2])} failed (exit {done.returncode})")
+    return done.stdout.decode()
+
+
+def run_users(
+    base_url: str, password: str, targets: dict[str, Any], args: argparse.Namespace
+) -> tuple[Shared, dict[str, float]]:
+    shared = Shared(base_url, password, targets, time.monotonic(), math.inf, args.think)
+    users = [
+        SimulatedUser(shared, name, name in targets["analysts"], seed=args.seed * 1000 + i)
+        for i, name in enumerate([*targets["analysts"], *targets["viewers"]])
+    ]
+    for user in users:  # logins are slow by design (password hashing): before the clock runs
+        user.start()
+        time.sleep(0.05)
+    for user in users:
+        user.logged_in.wait(timeout=180)
+    shared.t0 = time.monotonic()
+    shared.deadline = shared.t0 + args.duration
+    restart: dict[str, float] = {}
+    restarter = None
+    if args.restart_postgres:
+        restarter = threading.Thread(target=restart_postgres, args=(shared, args, restart))
+        restarter.start()
+    for user in users:
+        user.go.set()
+    for user in users:
+        user.join(timeout=args.duration + 180)
+    if restarter:
+        restarter.join()
+    return shared, restart
+
+
+def restart_postgres(shared: Shared, args: argparse.Namespace, times: dict[str, float]) -> None:
+    time.sleep(args.duration / 2)
+    version, cluster = args.cluster.split()
+    print(f"== restarting PostgreSQL {version}/{cluster}", flush=True)
+    times["restart_started"] = shared.now()
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", version, cluster, "restart"], check=True
+    )
+    times["restart_returned"] = shared.now()
+    host = urllib.parse.urlsplit(args.database_url)
+    while subprocess.run(
+        ["pg_isready", "-q", "-h", host.hostname or "127.0.0.1", "-p", str(host.port or 5432)],
+        check=False,
+    ).returncode:
+        time.sleep(0.05)
+    times["database_back"] = shared.now()
+
+
+def _percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def summarize(shared: Shared, restart: dict[str, float], args: argparse.Namespace) -> dict:
+    records = [r for r in shared.records if r.kind != "login"]
+    logins = [r for r in shared.records if r.kind == "login"]
+    kinds = {}
+    for kind in KINDS:
+        mine = [r for r in records if r.kind == kind]
+        times = [r.seconds * 1000 for r in mine] or [math.nan]
+        kinds[kind] = {
+            "requests": len(mine),
+            "errors": sum(r.outcome == "error" for r in mine),
+            "conflicts": sum(r.outcome == "conflict" for r in mine),
+            "p50_ms": statistics.median(times),
+            "p95_ms": _percentile(times, 0.95),
+            "p99_ms": _percentile(times, 0.99),
+        }
+    errors = [r for r in records if r.outcome == "error"]
+    results: dict[str, Any] = {
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        "users": args.users,
+        "analysts": args.analysts,
+        "duration_s": args.duration,
+        "contributions": args.contributions,
+        "requests": len(records),
+        "requests_per_second": len(records) / args.duration,
+        "logins": {"count": len(logins), "errors": [r.detail for r in logins if r.outcome != "ok"]},
+        "kinds": kinds,
+        "saves": {
+            outcome: sum(s.outcome == outcome for s in shared.saves)
+            for outcome in ("saved", "conflict", "error")
+        },
+        "errors": len(errors),
+        "error_samples": [f"{r.kind} at {r.start:.1f}s: {r.detail}" for r in errors[:20]],
+        "restart": restart or None,
+    }
+    if restart:
+        window_end = restart["database_back"] + RECOVERY_LIMIT
+        # In flight: a request that was still running (queued, perhaps) when the restart began,
+        # or that started before the recovery limit ran out.
+        inside = [
+            r
+            for r in errors
+            if r.start + r.seconds >= restart["restart_started"] and r.start <= window_end
+        ]
+        last_failure = max((r.start + r.seconds for r in inside), default=None)
+        recovered = (
+            0.0 if last_failure is None else max(0.0, last_failure - restart["database_back"])
+        )
+        results["restart"] |= {
+            "failed_in_flight": len(inside),
+            "failed_outside_window": len(errors) - len(inside),
+            "recovery_s": recovered,
+        }
+    return results
+
+
+def verdict(results: dict, args: argparse.Namespace) -> list[str]:
+    """Why the run fails; empty when it passes."""
+    failures = [f"login failed: {detail}" for detail in results["logins"]["errors"]]
+    restart = results["restart"]
+    if restart:
+        if restart["failed_outside_window"]:
+            failures.append(
+                f"{restart['failed_outside_window']} requests failed outside the restart"
+            )
+        if restart["recovery_s"] > RECOVERY_LIMIT:
+            failures.append(f"recovery took {restart['recovery_s']:.1f} s (limit {RECOVERY_LIMIT})")
+    elif results["errors"]:
+        failures.append(f"{results['errors']} requests failed")
+    failures += results["lost_saves"]
+    if not results["saves"]["saved"] and args.analysts:
+        failures.append("no analyst save succeeded, so nothing was tested")
+    return failures
+
+
+def print_report(results: dict) -> None:
+    print()
+    print(f"{'kind':<12} {'requests':>8} {'errors':>6} {'conflicts':>9} {'p50 ms':>8} "
+          f"{'p95 ms':>8} {'p99 ms':>8}")  # fmt: skip
+    for kind, row in results["kinds"].items():
+        print(
+            f"{kind:<12} {row['requests']:>8} {row['errors']:>6} {row['conflicts']:>9} "
+            f"{row['p50_ms']:>8.0f} {row['p95_ms']:>8.0f} {row['p99_ms']:>8.0f}"
+        )
+    saves = results["saves"]
+    print(
+        f"\n{results['requests']} requests in {results['duration_s']:.0f} s: "
+        f"{results['requests_per_second']:.1f} requests/s, {results['errors']} errors; "
+        f"analyst saves: {saves['saved']} saved, {saves['conflict']} refused as conflicts, "
+        f"{saves['error']} failed"
+    )
+    if results["restart"]:
+        r = results["restart"]
+        print(
+            f"PostgreSQL restart at {r['restart_started']:.1f} s, back at {r['database_back']:.1f} "
+            f"s: {r['failed_in_flight']} requests failed in flight, the app recovered "
+            f"{r['recovery_s']:.1f} s after the database was back"
+        )
+    for line in results["error_samples"]:
+        print("  error:", line)
+    print("Every successful save is stored or built upon." if not results["lost_saves"] else "")
+    for line in results["lost_saves"]:
+        print("  LOST:", line)
+    print("PASS" if not results["verdict"] else "FAIL: " + "; ".join(results["verdict"]))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

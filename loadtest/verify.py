@@ -1,0 +1,70 @@
+"""Was any analyst's save lost? Read every edited statement back and check the chain of saves.
+
+Each save wrote a unique value and started from the value it loaded (its base). Saves that are
+correctly serialized form one chain per statement: initial -> v1 -> v2 -> ... -> the stored
+value. A save is lost when it is not on that chain: two successful saves from the same base (one
+overwrote the other without seeing it), a chain that stops short of the stored value, or a save
+that reported success but whose value was never built on and is not stored.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import psycopg
+
+from loadtest.users import Save
+
+
+def stored_notes(database_url: str, statement_ids: list[str]) -> dict[str, str]:
+    with psycopg.connect(database_url) as connection:
+        rows = connection.execute(
+            "SELECT id, notes FROM missions_statement WHERE id = ANY(%s)",
+            ([int(pk) for pk in statement_ids],),
+        ).fetchall()
+    return {str(pk): notes for pk, notes in rows}
+
+
+def lost_saves(saves: list[Save], initial: dict[str, str], stored: dict[str, str]) -> list[str]:
+    """Problems found, one line each; empty when every successful save is accounted for."""
+    problems = []
+    by_statement: dict[str, list[Save]] = defaultdict(list)
+    for save in saves:
+        by_statement[save.statement].append(save)
+    for statement, made in sorted(by_statement.items()):
+        problems += _check_chain(statement, made, initial[statement], stored.get(statement))
+    return problems
+
+
+def _check_chain(statement: str, saves: list[Save], initial: str, stored: str | None) -> list[str]:
+    saved = [s for s in saves if s.outcome == "saved"]
+    # A save that errored (e.g. while the database restarted) may or may not have been written.
+    unknown = [s for s in saves if s.outcome == "error"]
+    refused = {s.value for s in saves if s.outcome == "conflict"}
+    problems = []
+    from_base: dict[str, list[Save]] = defaultdict(list)
+    for save in saved:
+        from_base[save.base].append(save)
+    for base, rivals in from_base.items():
+        if len(rivals) > 1:
+            values = ", ".join(s.value for s in rivals)
+            problems.append(f"statement {statement}: saves {values} all started from {base!r}")
+    if stored in refused:
+        problems.append(f"statement {statement}: a refused save ({stored}) was written")
+
+    maybe = {s.base: s for s in unknown}
+    node, visited = initial, set()
+    while True:
+        step = from_base.get(node, [None])[0] or maybe.get(node)
+        if step is None or step.value in visited:
+            break
+        visited.add(step.value)
+        node = step.value
+    if node != stored:
+        problems.append(
+            f"statement {statement}: the saves lead to {node!r}, but {stored!r} is stored"
+        )
+    for save in saved:
+        if save.value not in visited:
+            problems.append(f"statement {statement}: the save of {save.value} was lost")
+    return problems
