@@ -248,8 +248,8 @@ def _queries_for(client, url: str) -> int:
     return len(captured.captured_queries)
 
 
-# Session, user, the view permission check (user and group permissions), row count, rows of the page, three facet GROUP BYs, organizations, regions,
-# documents for the select, and the session save (three statements with its savepoint); a
+# Session, user, the view permission check (user and group permissions), row count, rows of
+# the page, three facet GROUP BYs, organizations, regions, documents for the select, and the session save (three statements with its savepoint); a
 # filter on organization adds the check that the acronyms exist.
 QUERIES_PLAIN = 15
 QUERIES_FILTERED = 16
