@@ -249,8 +249,9 @@ def _queries_for(client, url: str) -> int:
 
 
 # Session, user, the view permission check (user and group permissions), row count, rows of
-# the page, three facet GROUP BYs, organizations, regions, documents for the select, and the session save (three statements with its savepoint); a
-# filter on organization adds the check that the acronyms exist.
+# the page, three facet GROUP BYs, organizations, regions, documents for the select, and the
+# session save (three statements with its savepoint); a filter on organization adds the check
+# that the acronyms exist.
 QUERIES_PLAIN = 15
 QUERIES_FILTERED = 16
 
