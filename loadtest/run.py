@@ -10,6 +10,7 @@ must recover by itself within 5 seconds and lose nothing. See bench/README.md.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import secrets
@@ -60,6 +61,8 @@ def main() -> int:
     results = summarize(shared, restart, args)
     stored = stored_notes(args.database_url, list(targets["statements"]))
     results["lost_saves"] = lost_saves(shared.saves, targets["statements"], stored)
+    # Every save with its base and outcome, so that a reported loss can be traced afterwards.
+    results["save_log"] = [dataclasses.asdict(save) for save in shared.saves]
     results["verdict"] = verdict(results, args)
     print_report(results)
     out = ROOT / "bench" / "results" / f"loadtest-{datetime.now(UTC):%Y%m%d-%H%M%S}.json"
