@@ -1,4 +1,7 @@
-"""Geometry of the dashboard's timeline picture: one bar per current contribution, by region.
+"""Geometry of the dashboard's timeline picture: one bar per statement given, by region.
+
+Which statements to draw is the caller's choice (``missions.dashboard.timeline_rows``: all
+current contributions, or at scale the ones that matter for a briefing).
 
 Everything is computed here, in plain numbers, so the template only writes SVG elements and the
 picture needs no JavaScript. The window runs over whole years around today; a period that starts
@@ -14,7 +17,7 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from missions.models import Statement
+from missions.models import Statement, Status
 
 # Picture size in SVG units; the CSS scales it to the page width.
 WIDTH = 1000
@@ -125,6 +128,13 @@ class Timeline:
         return not self.groups
 
 
+def status_labels() -> dict[str, str]:
+    """Each status's label in the active language, built once per picture or list:
+    ``get_status_display`` per row cost a third of the whole page at 10,000 rows (Django hashes
+    the field's choices on every call)."""
+    return {value: str(label) for value, label in Status.choices}
+
+
 def _window(statements: list[Statement], today: date) -> tuple[date, date]:
     starts = [s.start_date.year for s in statements if s.start_date]
     ends = [s.end_date.year for s in statements if s.end_date]
@@ -158,6 +168,7 @@ def build_timeline(
         clamped = min(max(day, first), last)
         return round(plot_left + (clamped - first).days / span * (plot_right - plot_left), 1)
 
+    labels = status_labels()
     groups: list[Group] = []
     y = AXIS_HEIGHT + 6
     for statement in rows:
@@ -165,11 +176,11 @@ def build_timeline(
         if not groups or groups[-1].region != region:
             groups.append(Group(region, y))
             y += GROUP_HEADING
-        groups[-1].bars.append(_bar(statement, y, x_of, first, last))
+        groups[-1].bars.append(_bar(statement, labels[statement.status], y, x_of, first, last))
         y += ROW_HEIGHT
 
     ticks = [Tick(x_of(date(year, 1, 1)), str(year)) for year in range(first.year, last.year + 1)]
-    statuses = sorted({(s.status, str(s.get_status_display())) for s in rows})
+    statuses = sorted({(s.status, labels[s.status]) for s in rows})
     return Timeline(
         width=WIDTH,
         height=y + 8,
@@ -184,10 +195,9 @@ def build_timeline(
     )
 
 
-def _bar(statement: Statement, y: float, x_of, first: date, last: date) -> Bar:
+def _bar(statement: Statement, status_label: str, y: float, x_of, first: date, last: date) -> Bar:
     mission = statement.contribution.mission
     label = f"{mission.label}: {statement.contribution.name}"
-    status_label = str(statement.get_status_display())
     common = {
         "label": label,
         "status": statement.status,

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from missions import reports
+from missions.dashboard import ending_lists, timeline_rows
 from missions.diffs import timeline
 from missions.filters import facets, filter_contributions
 from missions.models import Mission, SourceDocument, Statement
@@ -21,7 +22,6 @@ from missions.tables import build_table, column_choices
 from missions.timeline import build_timeline
 
 DOCUMENTS_PER_PAGE = 50
-EXPIRING_MONTHS = (6, 12)
 
 
 @permission_required(VIEW_PERMISSION, raise_exception=True)
@@ -109,23 +109,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Personnel totals, the mandates that end soon, and the timeline picture."""
     today = timezone.localdate()
     current = Statement.objects.current()
-    rows = list(current.with_related())
     summaries = [
         (by, reports.SUMMARY_BY_LABELS[by], summary, reports.summary_total(summary))
         for by in reports.SUMMARY_BY
         for summary in [reports.summary(current, by)]
     ]
-    expiring = [
-        (months, list(reports.expiring(Statement.objects.all(), months, today)))
-        for months in EXPIRING_MONTHS
-    ]
+    # Every summary counts every current contribution once; the timeline needs that number.
+    all_rows = {by: total_row for by, _label, _rows, total_row in summaries}["status"]
+    rows = timeline_rows(all_rows.contributions, today)
     return render(
         request,
         "missions/dashboard.html",
         {
             "summaries": summaries,
-            "expiring": expiring,
-            "timeline": build_timeline(rows, today),
+            "expiring": ending_lists(today),
+            "timeline": build_timeline(rows.statements, today),
+            "timeline_rows": rows,
             "today": today,
         },
     )

@@ -1,0 +1,137 @@
+"""What the dashboard shows, chosen in the database so that the page stays small at any size.
+
+A realistic portfolio (a few dozen contributions) is drawn whole. A larger one would make a
+picture nobody can read and a page of megabytes, so beyond ``TIMELINE_MAX_BARS`` the timeline
+draws only what matters for a briefing (what runs today or starts or ends within
+``HORIZON_MONTHS``, soonest end first) and says how many it shows out of how many, with links to
+the table for the rest. The "ending soon" lists are capped the same way. Every choice is an
+``ORDER BY`` with a ``LIMIT``; the counts come from a window function in the same query, so the
+page runs the same number of queries whatever the number of rows. "Today" is passed in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlencode
+
+from django.db.models import Count, F, Q, Window
+from django.urls import reverse
+
+from missions import reports
+from missions.dates import add_months
+from missions.models import Statement, Status
+from missions.timeline import status_labels
+
+# More bars than this do not fit a picture one can read on a page or a slide.
+TIMELINE_MAX_BARS = 60
+# What the picture keeps beyond that: what starts or ends within this many months from today.
+HORIZON_MONTHS = 12
+# Rows per "ending soon" list; the rest are one link away, in the table.
+ENDING_MAX_ROWS = 25
+EXPIRING_MONTHS = (6, 12)
+# The order that puts the mandates ending soonest first; open-ended ones last on every database.
+SOONEST_END_FIRST = (
+    F("end_date").asc(nulls_last=True),
+    "contribution__mission__name",
+    "contribution__name",
+    "pk",
+)
+
+
+def table_url(**params: str | int | list[str]) -> str:
+    """The contributions table with ``params`` as its query string (lists repeat the key)."""
+    return reverse("missions:contributions") + "?" + urlencode(params, doseq=True)
+
+
+@dataclass(frozen=True)
+class TimelineRows:
+    statements: list[Statement]
+    # Every current contribution, and those that matter for a briefing (the candidates for the
+    # picture when it cannot hold them all; equal to ``total`` when it can).
+    total: int
+    matching: int
+    capped: bool
+    horizon_months: int = HORIZON_MONTHS
+
+    @property
+    def shown(self) -> int:
+        return len(self.statements)
+
+    @property
+    def ending_url(self) -> str:
+        return table_url(expires_within=self.horizon_months, sort="end")
+
+    @property
+    def all_url(self) -> str:
+        return table_url(sort="end")
+
+
+def timeline_rows(total: int, today: date) -> TimelineRows:
+    """The current statements the timeline draws, out of ``total`` current contributions (the
+    caller knows that number already, from the summaries): one query either way."""
+    current = Statement.objects.current().with_related()
+    if total <= TIMELINE_MAX_BARS:
+        return TimelineRows(list(current), total=total, matching=total, capped=False)
+    horizon = add_months(today, HORIZON_MONTHS)
+    soon = Q(end_date__range=(today, horizon)) | Q(start_date__range=(today, horizon))
+    # "Latest statement" is decided over all statements; these filters only pick among them.
+    relevant = (Statement.objects.active_on(today) | Statement.objects.filter(soon)).current()
+    rows = list(
+        relevant.with_related()
+        .annotate(matching=Window(Count("pk")))
+        .order_by(*SOONEST_END_FIRST)[:TIMELINE_MAX_BARS]
+    )
+    matching = rows[0].matching if rows else 0
+    return TimelineRows(rows, total=total, matching=matching, capped=True)
+
+
+@dataclass(frozen=True)
+class EndingRow:
+    statement: Statement
+    status_label: str
+
+
+@dataclass(frozen=True)
+class EndingList:
+    months: int
+    rows: list[EndingRow]
+    # How many end within ``months`` in all; the list holds at most ``ENDING_MAX_ROWS`` of them.
+    count: int
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.rows)
+
+    @property
+    def table_url(self) -> str:
+        # The same rows as the list: the table's "expires within" counts every status, the list
+        # only commitments (explored and not feasible have no mandate to expire).
+        committed = [s for s in Status.values if s not in Statement.NOT_COMMITTED]
+        return table_url(expires_within=self.months, status=committed, sort="end")
+
+
+def ending_lists(today: date, months: tuple[int, ...] = EXPIRING_MONTHS) -> list[EndingList]:
+    """The mandates ending within each of ``months``, soonest first, at most ``ENDING_MAX_ROWS``
+    each, with how many there are in all: one query for every list.
+
+    Soonest first, a shorter horizon's list is the start of the longest one's, so the longest
+    list's first rows serve them all; a window count per horizon gives each list's total.
+    """
+    counts = {
+        f"within_{n}": Window(Count("pk", filter=Q(end_date__lte=add_months(today, n))))
+        for n in months
+    }
+    fetched = list(
+        reports.expiring(Statement.objects.all(), max(months), today)
+        .annotate(**counts)
+        .order_by(*SOONEST_END_FIRST)[:ENDING_MAX_ROWS]
+    )
+    labels = status_labels()
+    lists = []
+    for n in months:
+        horizon = add_months(today, n)
+        rows = [EndingRow(s, labels[s.status]) for s in fetched if s.end_date <= horizon]
+        count = getattr(fetched[0], f"within_{n}") if fetched else 0
+        lists.append(EndingList(n, rows, count))
+    return lists

@@ -1,0 +1,219 @@
+"""The dashboard at scale: a readable timeline and short "ending soon" lists, whatever the size,
+with nothing dropped silently (the page says how many it shows and links to the rest)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from html import unescape
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from missions import dashboard
+from missions.dates import add_months
+from missions.models import Statement, Status
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def _svg(html: str) -> str:
+    return html[html.index("<svg") : html.index("</svg>")]
+
+
+def _bars(html: str) -> list[str]:
+    """The label of every bar drawn, in the picture's order (full text, from each <title>)."""
+    return [unescape(label) for label in re.findall(r"<title>(.*) \([^()]*\): ", _svg(html))]
+
+
+def _note(html: str) -> str:
+    found = re.search(r'<p class="note" id="timeline-shown">(.*?)</p>', html, re.S)
+    assert found, "no note above the picture"
+    return " ".join(unescape(re.sub(r"<[^>]+>", "", found.group(1))).split())
+
+
+def _links(html: str) -> list[str]:
+    return [unescape(href) for href in re.findall(r'<a href="(/\?[^"]+)"', html)]
+
+
+def _table_count(client, url: str) -> int:
+    return client.get(url).context["table"].paginator.count
+
+
+@pytest.fixture
+def twelve_dated(db):
+    """``portfolio(12)``, with periods set relative to today (its own dates are fixed years):
+
+    - rows 0-7 end 10, 20, ... 80 days from now (all statuses, explored included);
+    - rows 8-9 are running, open-ended (continued);
+    - row 10 starts in three months and ends in three years (new);
+    - row 11 ended two years ago (ended): nothing a briefing looks ahead to.
+    """
+    today = timezone.localdate()
+    made = f.portfolio(12)
+    for i, statement in enumerate(made):
+        if i < 8:
+            changes = {"end_date": today + timedelta(days=10 * (i + 1))}
+        elif i < 10:
+            changes = {
+                "status": Status.CONTINUED,
+                "end_date": None,
+                "open_ended": True,
+                "start_date": today - timedelta(days=400),
+            }
+        elif i == 10:
+            changes = {
+                "status": Status.NEW,
+                "start_date": add_months(today, 3),
+                "end_date": add_months(today, 36),
+            }
+        else:
+            changes = {"status": Status.ENDED, "end_date": add_months(today, -24)}
+        # A precision goes with a date (a constraint says so), none without one.
+        for bound in ("start", "end"):
+            if f"{bound}_date" in changes:
+                changes[f"{bound}_precision"] = "day" if changes[f"{bound}_date"] else ""
+        Statement.objects.filter(pk=statement.pk).update(**changes)
+        statement.refresh_from_db()
+    return today, made
+
+
+def _label(statement: Statement) -> str:
+    return f"{statement.contribution.mission.label}: {statement.contribution.name}"
+
+
+def test_it_draws_every_current_contribution_of_the_shipped_data(viewer_client, real_data):
+    html = viewer_client.get("/dashboard/").content.decode()
+    current = Statement.objects.current().with_related()
+    assert len(current) == 22
+    assert sorted(_bars(html)) == sorted(_label(s) for s in current)
+    assert 'id="timeline-shown"' not in html
+
+
+def test_it_caps_the_timeline_at_the_bars_that_matter_soonest_end_first(
+    viewer_client, twelve_dated, monkeypatch
+):
+    _today, made = twelve_dated
+    monkeypatch.setattr(dashboard, "TIMELINE_MAX_BARS", 5)
+    html = viewer_client.get("/dashboard/").content.decode()
+
+    # The five that end soonest (rows 0-4), of the eleven that run today or start or end within
+    # a year; the one that ended two years ago is not among them.
+    assert sorted(_bars(html)) == sorted(_label(s) for s in made[:5])
+    assert len(re.findall(r'<a href="/missions/\d+/" class="bar ', _svg(html))) == 5
+    assert _note(html) == (
+        "Shown: 5 of 12 current contributions, too many for one picture. "
+        "Drawn are the 5 that end soonest of the 11 that run today or start or end in the next "
+        "12 months. The rest are in the table: ending in the next 12 months, or all, by end date."
+    )
+
+
+def test_it_links_from_the_capped_timeline_to_the_rest_in_the_table(
+    viewer_client, twelve_dated, monkeypatch
+):
+    monkeypatch.setattr(dashboard, "TIMELINE_MAX_BARS", 5)
+    html = viewer_client.get("/dashboard/").content.decode()
+    note = re.search(r'id="timeline-shown">(.*?)</p>', html, re.S).group(1)
+    ending, everything = _links(note)
+    assert (ending, everything) == ("/?expires_within=12&sort=end", "/?sort=end")
+    # Rows 0-7 end within 80 days; row 10 ends in three years, so the table has 8 and 12 rows.
+    assert _table_count(viewer_client, ending) == 8
+    assert _table_count(viewer_client, everything) == 12
+
+
+def test_it_says_so_when_fewer_than_the_cap_matter(viewer_client, twelve_dated, monkeypatch):
+    monkeypatch.setattr(dashboard, "TIMELINE_MAX_BARS", 11)
+    html = viewer_client.get("/dashboard/").content.decode()
+    assert len(_bars(html)) == 11
+    assert _note(html).startswith(
+        "Shown: 11 of 12 current contributions, too many for one picture. "
+        "Drawn are those that run today or start or end in the next 12 months."
+    )
+
+
+def test_it_caps_the_ending_lists_and_links_to_all_of_them(
+    viewer_client, twelve_dated, monkeypatch
+):
+    _today, made = twelve_dated
+    monkeypatch.setattr(dashboard, "ENDING_MAX_ROWS", 3)
+    response = viewer_client.get("/dashboard/")
+    lists = {listing.months: listing for listing in response.context["expiring"]}
+    # Rows 0-7 end within 80 days, but explored and not feasible (rows 5, 6) commit to nothing.
+    committed = [s for s in made[:8] if s.status not in Statement.NOT_COMMITTED]
+    assert len(committed) == 6
+    for months in (6, 12):
+        listing = lists[months]
+        assert [row.statement.pk for row in listing.rows] == [s.pk for s in committed[:3]]
+        assert (listing.count, listing.more) == (6, 3)
+        assert _table_count(viewer_client, listing.table_url) == 6
+    html = response.content.decode()
+    assert html.count("and 3 more: all 6 in the table") == 2
+    assert lists[6].table_url in _links(html)
+
+
+def test_it_keeps_each_list_to_its_own_horizon(viewer_client, twelve_dated, monkeypatch):
+    today, made = twelve_dated
+    # One committed mandate ends in nine months: in the 12-month list, not in the 6-month one.
+    Statement.objects.filter(pk=made[0].pk).update(end_date=add_months(today, 9))
+    monkeypatch.setattr(dashboard, "ENDING_MAX_ROWS", 10)
+    lists = {x.months: x for x in viewer_client.get("/dashboard/").context["expiring"]}
+    assert made[0].pk not in [row.statement.pk for row in lists[6].rows]
+    assert [row.statement.pk for row in lists[12].rows][-1] == made[0].pk
+    assert (lists[6].count, lists[12].count) == (5, 6)
+
+
+def test_it_loads_no_more_rows_than_it_shows(viewer_client, twelve_dated, monkeypatch):
+    monkeypatch.setattr(dashboard, "TIMELINE_MAX_BARS", 5)
+    monkeypatch.setattr(dashboard, "ENDING_MAX_ROWS", 3)
+    with CaptureQueriesContext(connection) as captured:
+        viewer_client.get("/dashboard/")
+    # Every query that reads statements row by row (not a GROUP BY summary) has a LIMIT.
+    row_queries = [
+        q["sql"]
+        for q in captured.captured_queries
+        if "missions_region" in q["sql"] and "GROUP BY" not in q["sql"]
+    ]
+    assert len(row_queries) == 2
+    assert all(re.search(r"LIMIT \d+$", sql) for sql in row_queries)
+
+
+def test_it_reads_status_labels_once_not_per_row(viewer_client, twelve_dated, monkeypatch):
+    # Django's get_status_display hashes the choices on every call: a third of the page at 10k.
+    def refuse(self):
+        raise AssertionError("get_status_display called")
+
+    monkeypatch.setattr(Statement, "get_status_display", refuse)
+    html = viewer_client.get("/dashboard/").content.decode()
+    assert "<title>" in html and "(continued):" in _svg(html)
+
+
+def test_it_says_how_many_it_shows_in_dutch(client, viewer, twelve_dated, monkeypatch):
+    monkeypatch.setattr(dashboard, "TIMELINE_MAX_BARS", 5)
+    monkeypatch.setattr(dashboard, "ENDING_MAX_ROWS", 3)
+    client.force_login(viewer)
+    html = client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert _note(html) == (
+        "Getoond: 5 van 12 huidige bijdragen, te veel voor één afbeelding. "
+        "Getekend zijn de 5 die het eerst aflopen van de 11 die vandaag lopen of in de komende "
+        "12 maanden beginnen of eindigen. De rest staat in de tabel: aflopend in de komende "
+        "12 maanden, of alle, op einddatum."
+    )
+    assert html.count("en nog 3: alle 6 in de tabel") == 2
+
+
+def test_it_says_so_when_nothing_runs_or_ends_soon(viewer_client, monkeypatch):
+    today = timezone.localdate()
+    for name in ("old", "older"):
+        f.statement(
+            contribution=f.contribution(name=name),
+            status=Status.ENDED,
+            end_date=add_months(today, -30),
+        )
+    monkeypatch.setattr(dashboard, "TIMELINE_MAX_BARS", 1)
+    html = viewer_client.get("/dashboard/").content.decode()
+    assert "<svg" not in html
+    assert _note(html).startswith("Shown: 0 of 2 current contributions")
+    assert "No current contribution runs today or starts or ends in the next 12 months." in html
