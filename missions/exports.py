@@ -1,15 +1,11 @@
-"""CSV, "CSV for Excel" and XLSX writers, shared by every report.
+"""What an export is, and the download or file it becomes; shared by every report.
 
 A report hands over an ``Export``: a name, the header keys, and an iterable of rows of typed cells
-(int, date, str, bool or None). The writers only decide how a cell is written, so every report is
-escaped and streamed the same way:
+(int, date, str, bool or None). How a cell is written (escaped, CSV streamed, XLSX write-only) is
+up to ``missions.export_writers``, so every report is escaped and streamed the same way.
 
-- CSV is produced row by row from a generator, so a response or a file grows while memory stays
-  flat, whatever the number of rows.
-- XLSX cannot be sent before it is complete (it is a zip), so it is written in openpyxl's
-  write-only mode into a temporary file on disk and that file is streamed back.
-- Every text cell passes through ``neutralise`` (formula injection, OWASP); numbers and dates
-  are never touched, so they stay numbers and dates.
+Statement columns (``FieldColumn``) are computed from database fields only, so that an export of
+every row reads plain tuples, one query, memory flat, instead of six model instances per row.
 
 Header cells are the column keys, not their translated labels: a file is the same whatever the
 reader's language, and scheduled jobs that read it keep working.
@@ -17,29 +13,27 @@ reader's language, and scheduled jobs that read it keep working.
 
 from __future__ import annotations
 
-import csv
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
+from operator import attrgetter, itemgetter
 from typing import IO, TYPE_CHECKING, Generic, TypeVar
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+
+from missions.export_writers import Cell, Row, csv_chunks, write_workbook
+from missions.querysets import document_reference, effective_total
 
 if TYPE_CHECKING:
     from django.utils.functional import Promise
 
     from missions.models import Statement
+    from missions.querysets import StatementQuerySet
 
-Cell = str | int | float | bool | date | None
-Row = Sequence[Cell]
 T = TypeVar("T")
 
 
@@ -87,46 +81,65 @@ class Column(Generic[T]):
     width: int = 14
 
 
-def _mission(s: Statement):
-    return s.contribution.mission
+@dataclass(frozen=True)
+class FieldColumn:
+    """A column of statements computed from database fields only, so that an export of every
+    row reads plain tuples (``StatementQuerySet.export_rows``) instead of model instances.
+
+    ``fields`` are paths from a statement (``contribution__mission__name``); ``compute`` makes
+    the cell from their values, in that order (without it, the one field is the cell). The same
+    definition reads a statement already loaded (``value``), e.g. in the changes report.
+    """
+
+    label: Promise | str
+    fields: tuple[str, ...]
+    width: int = 14
+    compute: Callable[..., Cell] | None = None
+
+    def value(self, statement: Statement) -> Cell:
+        values = [attrgetter(path.replace("__", "."))(statement) for path in self.fields]
+        return self.compute(*values) if self.compute else values[0]
 
 
-# The contributions export, in the order of its fixed CSV header (later code reads it by name).
+def _field(label: Promise | str, path: str, width: int) -> FieldColumn:
+    return FieldColumn(label, (path,), width)
+
+
+# An open-ended mandate has no end date; say so, so that the import can read it back.
 OPEN_ENDED = "open-ended"
 
-CONTRIBUTION_COLUMNS: dict[str, Column[Statement]] = {
-    "mission": Column(_("mission"), lambda s: _mission(s).name, 40),
-    "mission_acronym": Column(_("acronym"), lambda s: _mission(s).acronym, 16),
-    "organization": Column(_("organization"), lambda s: _mission(s).organization.acronym, 12),
-    "region": Column(_("region"), lambda s: _mission(s).region.name, 20),
-    "contribution": Column(_("contribution"), lambda s: s.contribution.name, 32),
-    "capability": Column(_("capability"), lambda s: s.contribution.capability, 24),
-    "status": Column(_("status"), lambda s: s.status, 12),
-    "military": Column(_("military"), lambda s: s.military, 9),
-    "civilian": Column(_("civilian experts"), lambda s: s.civilian, 9),
-    "police": Column(_("police"), lambda s: s.police, 9),
-    "total": Column(_("total"), lambda s: s.effective_total, 9),
-    "qualifier": Column(_("qualifier"), lambda s: s.qualifier, 13),
-    "start": Column(_("start"), lambda s: s.start_date, 12),
-    "start_precision": Column(_("start precision"), lambda s: s.start_precision, 8),
-    # An open-ended mandate has no end date; say so, so that the import can read it back.
-    "end": Column(_("end"), lambda s: OPEN_ENDED if s.open_ended else s.end_date, 12),
-    "end_precision": Column(_("end precision"), lambda s: s.end_precision, 8),
-    "source": Column(_("source"), lambda s: s.document.reference, 12),
-    "source_date": Column(_("source date"), lambda s: s.document.date, 12),
-    "source_url": Column(_("source URL"), lambda s: s.document.url, 50),
+
+def _end(end_date: date | None, open_ended: bool) -> Cell:
+    return OPEN_ENDED if open_ended else end_date
+
+
+_MISSION = "contribution__mission__"
+_DOCUMENT = ("document__dossier", "document__number", "document__title")
+
+# The contributions export, in the order of its fixed CSV header (later code reads it by name).
+CONTRIBUTION_COLUMNS: dict[str, FieldColumn] = {
+    "mission": _field(_("mission"), _MISSION + "name", 40),
+    "mission_acronym": _field(_("acronym"), _MISSION + "acronym", 16),
+    "organization": _field(_("organization"), _MISSION + "organization__acronym", 12),
+    "region": _field(_("region"), _MISSION + "region__name", 20),
+    "contribution": _field(_("contribution"), "contribution__name", 32),
+    "capability": _field(_("capability"), "contribution__capability", 24),
+    "status": _field(_("status"), "status", 12),
+    "military": _field(_("military"), "military", 9),
+    "civilian": _field(_("civilian experts"), "civilian", 9),
+    "police": _field(_("police"), "police", 9),
+    "total": FieldColumn(
+        _("total"), ("total", "military", "civilian", "police"), 9, effective_total
+    ),
+    "qualifier": _field(_("qualifier"), "qualifier", 13),
+    "start": _field(_("start"), "start_date", 12),
+    "start_precision": _field(_("start precision"), "start_precision", 8),
+    "end": FieldColumn(_("end"), ("end_date", "open_ended"), 12, _end),
+    "end_precision": _field(_("end precision"), "end_precision", 8),
+    "source": FieldColumn(_("source"), _DOCUMENT, 12, document_reference),
+    "source_date": _field(_("source date"), "document__date", 12),
+    "source_url": _field(_("source URL"), "document__url", 50),
 }
-
-
-# OWASP CSV injection: a spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Cell) -> Cell:
-    """Text that a spreadsheet would run as a formula gets a leading quote; other cells pass."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 @dataclass
@@ -160,81 +173,66 @@ def export_of(
     )
 
 
-# --- CSV -------------------------------------------------------------------------------------
+def statement_export(
+    name: str,
+    statements: StatementQuerySet,
+    columns: dict[str, FieldColumn],
+    keys: Sequence[str] | None = None,
+) -> Export:
+    """An export of ``statements`` with the columns ``keys`` (all by default), in that order,
+    read as tuples of exactly the fields those columns need: one query, memory flat."""
+    chosen = [columns[key] for key in (keys or columns)]
+    return Export(
+        name,
+        list(keys or columns),
+        _field_rows(statements, chosen),
+        [column.width for column in chosen],
+    )
 
 
-def _csv_text(value: Cell) -> str:
-    value = neutralise(value)
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    return str(value)
+def _field_rows(statements: StatementQuerySet, columns: list[FieldColumn]) -> Iterator[Row]:
+    fields = list(dict.fromkeys(path for column in columns for path in column.fields))
+    position = {path: index for index, path in enumerate(fields)}
+    # Computed cells are appended to the row read, then one itemgetter puts every cell in its
+    # column's place: per row, one call per computed column and no other Python-level loop.
+    computed: list[Callable[[tuple], Cell]] = []
+    places: list[int] = []
+    for column in columns:
+        if column.compute is None:
+            places.append(position[column.fields[0]])
+        else:
+            places.append(len(fields) + len(computed))
+            computed.append(_cell_of(column.compute, [position[path] for path in column.fields]))
+    pick = _getter(places)
+    for row in statements.export_rows(fields):
+        if computed:
+            row += tuple([cell(row) for cell in computed])
+        yield pick(row)
 
 
-class _Echo:
-    """A file-like object whose write returns the line, so csv.writer can feed a generator."""
-
-    def write(self, value: str) -> str:
-        return value
+def _cell_of(compute: Callable[..., Cell], places: list[int]) -> Callable[[tuple], Cell]:
+    read = _getter(places)
+    return lambda row: compute(*read(row))
 
 
-# Rows are sent in batches: one chunk per row would make many tiny writes; a batch keeps
-# memory bounded all the same.
-CSV_BATCH_ROWS = 500
+def _getter(places: list[int]) -> Callable[[tuple], tuple]:
+    """The values at ``places`` of a row, always as a tuple (itemgetter of one gives a value)."""
+    if len(places) == 1:
+        (place,) = places
+        return lambda row: (row[place],)
+    return itemgetter(*places)
 
 
 def iter_csv(export: Export, fmt: ExportFormat) -> Iterator[bytes]:
     """The file as UTF-8 chunks: RFC 4180 with commas, or ``;`` with a BOM for Excel."""
-    excel = fmt is ExportFormat.EXCEL_CSV
-    # Both flavours end lines with CRLF, as RFC 4180 says and Excel expects.
-    writer = csv.writer(_Echo(), delimiter=";" if excel else ",", lineterminator="\r\n")
-    # The BOM is how Excel knows the file is UTF-8 (otherwise "Curaçao" is mangled).
-    yield ("\ufeff" if excel else "").encode() + writer.writerow(export.header).encode()
-    batch: list[str] = []
-    for row in export.rows:
-        batch.append(writer.writerow([_csv_text(value) for value in row]))
-        if len(batch) >= CSV_BATCH_ROWS:
-            yield "".join(batch).encode()
-            batch = []
-    if batch:
-        yield "".join(batch).encode()
-
-
-# --- XLSX ------------------------------------------------------------------------------------
-
-DATE_FORMAT = "yyyy-mm-dd"
+    if fmt is ExportFormat.EXCEL_CSV:
+        # The BOM is how Excel knows the file is UTF-8 (otherwise "Curaçao" is mangled).
+        return csv_chunks(export.header, export.rows, ";", "\ufeff")
+    return csv_chunks(export.header, export.rows)
 
 
 def write_xlsx(export: Export, target: IO[bytes]) -> None:
-    """Write the workbook to ``target``; write-only mode keeps rows out of memory."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=export.name[:31])
-    # Frozen header and widths must be set before the first row is written.
-    sheet.freeze_panes = "A2"
-    for index, width in enumerate(export.widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    bold = Font(bold=True)
-    header = []
-    for key in export.header:
-        cell = WriteOnlyCell(sheet, value=key)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for row in export.rows:
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
-    workbook.save(target)
-
-
-def _xlsx_cell(sheet, value: Cell):
-    value = neutralise(value)
-    if isinstance(value, date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = DATE_FORMAT
-        return cell
-    return value
+    write_workbook(export.name, export.header, export.widths, export.rows, target)
 
 
 # --- Writing to a response or a stream ------------------------------------------------------

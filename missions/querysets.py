@@ -7,8 +7,9 @@ document date, ties broken by the document's id, so the answer never depends on 
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models
 from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value, When
@@ -34,6 +35,25 @@ EFFECTIVE_TOTAL = Case(
     default=None,
     output_field=IntegerField(),
 )
+
+
+def effective_total(
+    total: int | None, military: int | None, civilian: int | None, police: int | None
+) -> int | None:
+    """``Statement.effective_total`` from plain values, for rows read as tuples (exports)."""
+    if total is not None:
+        return total
+    known = [n for n in (military, civilian, police) if n is not None]
+    return sum(known) if known else None
+
+
+def document_reference(dossier: str, number: str, title: str) -> str:
+    """``SourceDocument.reference`` from plain values: ``29521-497``, else the title."""
+    return f"{dossier}-{number}" if dossier and number else title
+
+
+# Rows an export reads per fetch: a few hundred tuples keep memory flat and fetches few.
+EXPORT_CHUNK_ROWS = 500
 
 # Newest first: the order that defines "latest" everywhere.
 LATEST_FIRST = ("-document_date", "-document_id")
@@ -87,6 +107,17 @@ class StatementQuerySet(models.QuerySet["Statement"]):
     def with_shown_total(self) -> Self:
         """Annotate ``shown_total``: the total a reader sees (see ``EFFECTIVE_TOTAL``)."""
         return self.annotate(shown_total=EFFECTIVE_TOTAL)
+
+    def export_rows(
+        self, fields: Sequence[str], chunk_size: int = EXPORT_CHUNK_ROWS
+    ) -> Iterator[tuple[Any, ...]]:
+        """The values of ``fields`` (paths such as ``contribution__mission__name``) per row, as
+        plain tuples in this queryset's order, fetched ``chunk_size`` rows at a time.
+
+        For exports of every row: a model instance per table joined (six per statement) costs
+        ten times the time and memory of a tuple. One query; ``select_related`` is not needed.
+        """
+        return self.values_list(*fields).iterator(chunk_size=chunk_size)
 
     def newest_first(self) -> Self:
         return self.order_by(*LATEST_FIRST)

@@ -14,7 +14,15 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from missions.diffs import TimelineEntry
-from missions.exports import CONTRIBUTION_COLUMNS, Cell, Column, Export, export_of
+from missions.exports import (
+    CONTRIBUTION_COLUMNS,
+    Cell,
+    Column,
+    Export,
+    FieldColumn,
+    export_of,
+    statement_export,
+)
 from missions.filters import ContributionFilter, chosen_columns, filter_contributions
 from missions.models import Statement
 from missions.querysets import StatementQuerySet
@@ -59,11 +67,11 @@ def summary_export(
 
 def expiring_export(statements: StatementQuerySet, today: date) -> Export:
     """The contributions columns, plus the days left, which Excel can sort and add up."""
-    columns: dict[str, Column[Statement]] = {
+    columns = {
         **CONTRIBUTION_COLUMNS,
-        "days_left": Column(_("days left"), lambda s: (s.end_date - today).days, 10),
+        "days_left": FieldColumn(_("days left"), ("end_date",), 10, lambda end: (end - today).days),
     }
-    return export_of("expiring", statements.iterator(chunk_size=2000), columns)
+    return statement_export("expiring", statements, columns)
 
 
 # --- Changes between two dates ---------------------------------------------------------------
@@ -79,7 +87,7 @@ def _after(read: Callable[[Statement], Cell]) -> Callable[[TimelineEntry], Cell]
 
 
 # Values shown before and after, typed (counts as numbers, dates as dates) for spreadsheets.
-_COMPARED: dict[str, Column[Statement]] = {
+_COMPARED: dict[str, FieldColumn] = {
     key: CONTRIBUTION_COLUMNS[key]
     for key in ("status", "military", "civilian", "police", "total", "qualifier", "start", "end")
 }
@@ -119,9 +127,9 @@ def contributions_export(params: QueryDict, today: date) -> tuple[ContributionFi
     silently.
     """
     filterset, statements = filter_contributions(params, today)
-    export = export_of(
+    export = statement_export(
         "contributions",
-        _sorted_as_page(statements, params, today).iterator(chunk_size=2000),
+        _sorted_as_page(statements, params, today),
         CONTRIBUTION_COLUMNS,
         chosen_columns(params),
     )

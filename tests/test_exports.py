@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from missions.exports import CONTRIBUTION_COLUMNS, neutralise
+from missions.export_writers import neutralise
+from missions.exports import CONTRIBUTION_COLUMNS
 from missions.models import Qualifier, Status
 from missions.tables import ContributionTable
 from tests import factories
