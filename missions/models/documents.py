@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from missions.models.base import TrackedModel
 from missions.models.choices import DocumentKind
+from missions.querysets import document_reference
 
 
 class SourceDocument(TrackedModel):
@@ -64,9 +65,7 @@ class SourceDocument(TrackedModel):
     @property
     def reference(self) -> str:
         """Short citation, ``29521-497``; the title when the document has no Kamerstuk number."""
-        if self.dossier and self.number:
-            return f"{self.dossier}-{self.number}"
-        return self.title
+        return document_reference(self.dossier, self.number, self.title)
 
     @property
     def citation(self) -> str:

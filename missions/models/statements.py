@@ -13,7 +13,7 @@ from missions.models.base import COUNT_VALIDATORS, TrackedModel, non_negative
 from missions.models.choices import Qualifier, StatementKind, Status
 from missions.models.directory import Contribution
 from missions.models.documents import SourceDocument
-from missions.querysets import StatementQuerySet
+from missions.querysets import StatementQuerySet, effective_total
 
 
 class Statement(TrackedModel):
@@ -182,10 +182,7 @@ class Statement(TrackedModel):
     @property
     def effective_total(self) -> int | None:
         """The total as stated, else the sum of the categories that are known; None if none is."""
-        if self.total is not None:
-            return self.total
-        known = [n for n in (self.military, self.civilian, self.police) if n is not None]
-        return sum(known) if known else None
+        return effective_total(self.total, self.military, self.civilian, self.police)
 
     @property
     def is_approximate(self) -> bool:
