@@ -6,12 +6,21 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     """Hashing with PBKDF2 costs most of a login; tests do not need the strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def no_language_leaks():
+    """A request with Accept-Language: nl leaves Dutch active in the thread; reset it after each
+    test so that a later test's English expectations do not depend on test order."""
+    yield
+    translation.deactivate()
 
 
 PASSWORD = "correct-horse-battery-staple-42"
