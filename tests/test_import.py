@@ -19,6 +19,7 @@ from missions.imports.columns import CONTRIBUTION_COLUMNS
 from missions.imports.plan import Verdict
 from missions.imports.reading import MAX_ROWS, ImportFileError, read_upload
 from missions.models import Contribution, Mission, Organization, Region, SourceDocument, Statement
+from missions.supersession import supersession_mismatches
 from tests import factories
 
 UPLOAD = reverse("imports:import_upload")
@@ -251,6 +252,35 @@ def test_it_lists_the_changed_fields_with_old_and_new_values(analyst_client):
     document = factories.document(dossier="29521", number="497", date=date(2025, 5, 23))
     factories.statement(contribution=contribution, document=document, status="extended", military=5)
     mission = contribution.mission
+    same = {
+        "mission": mission.name,
+        "organization": mission.organization.acronym,
+        "region": mission.region.name,
+        "status": "extended",
+        "military": "5",
+        "qualifier": "",
+        "end": "",
+        "end_precision": "",
+    }
+    data = csv_bytes([row(**same, mission_acronym="NEW", capability="staff officers")])
+    upload(analyst_client, data)
+    preview = analyst_client.get(PREVIEW)
+    (planned,) = preview.context["plan"].rows
+    assert planned.verdict == Verdict.CHANGED
+    # A mission's and a contribution's own facts may change; the statement says the same.
+    assert [(c.column, c.old, c.new) for c in planned.changes] == [
+        ("mission_acronym", mission.acronym, "NEW"),
+        ("capability", "(empty)", "staff officers"),
+    ]
+    assert "capability</span>: (empty) → staff officers" in content(preview)
+
+
+def test_it_refuses_a_row_that_makes_a_document_say_something_else(analyst_client):
+    contribution = factories.contribution(name="national staff")
+    document = factories.document(dossier="29521", number="497", date=date(2025, 5, 23))
+    factories.statement(contribution=contribution, document=document, status="extended", military=5)
+    mission = contribution.mission
+    before = state()
     data = csv_bytes(
         [
             row(
@@ -260,7 +290,6 @@ def test_it_lists_the_changed_fields_with_old_and_new_values(analyst_client):
                 region=mission.region.name,
                 status="continued",
                 military="6",
-                capability="staff officers",
                 qualifier="",
                 end="",
                 end_precision="",
@@ -268,15 +297,13 @@ def test_it_lists_the_changed_fields_with_old_and_new_values(analyst_client):
         ]
     )
     upload(analyst_client, data)
-    preview = analyst_client.get(PREVIEW)
-    (planned,) = preview.context["plan"].rows
-    assert planned.verdict == Verdict.CHANGED
-    assert [(c.column, c.old, c.new) for c in planned.changes] == [
-        ("capability", "(empty)", "staff officers"),
-        ("status", "extended", "continued"),
-        ("military", "5", "6"),
+    plan = analyst_client.get(PREVIEW).context["plan"]
+    assert [str(e) for e in plan.errors] == [
+        "row 2: 29521-497 already says status extended, military 5; a new figure needs the "
+        "document that states it"
     ]
-    assert "military</span>: 5 → 6" in content(preview)
+    assert analyst_client.post(CONFIRM).status_code == 400
+    assert state() == before
 
 
 def test_it_applies_every_row_on_confirm_with_the_reason_in_the_history(analyst, analyst_client):
@@ -309,6 +336,7 @@ def test_it_applies_every_row_on_confirm_with_the_reason_in_the_history(analyst,
     upload(analyst_client, csv_bytes(rows))
     plan = analyst_client.get(PREVIEW).context["plan"]
     assert plan.counts == {"new": 0, "changed": 0, "unchanged": 4, "error": 0}
+    assert supersession_mismatches() == []
 
 
 def test_it_refuses_rows_that_disagree_or_repeat(analyst_client):

@@ -19,6 +19,8 @@ What "the same data" means here, precisely:
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 
 import pytest
@@ -27,6 +29,7 @@ from django.urls import reverse
 
 from missions import exports
 from missions.imports.columns import CONTRIBUTION_COLUMNS
+from missions.imports.plan import Verdict
 from missions.models import (
     Contribution,
     Mission,
@@ -36,6 +39,7 @@ from missions.models import (
     SourceDocument,
     Statement,
 )
+from missions.supersession import supersession_mismatches
 
 EXPORT = reverse("reports:contributions")
 FLUSH_ORDER = (
@@ -155,3 +159,112 @@ def test_it_brings_back_every_statement_from_the_as_of_exports(real_data, analys
 
     assert every_statement() == before
     assert Statement.objects.count() == len(before) > Contribution.objects.count()
+
+
+# --- an import never rewrites what a document says (issue 8) -------------------------------
+
+
+def tracker_state() -> dict[str, list]:
+    """Every tracker row and every audit-trail row, to show that nothing changed."""
+    models = (Organization, Region, Mission, Contribution, SourceDocument, Statement)
+    return {m.__name__: list(m.objects.order_by("pk").values()) for m in models} | {
+        f"history {m.__name__}": list(m.history.order_by("pk").values_list("pk", flat=True))
+        for m in models
+    }
+
+
+def edited_export(client, **changes: str) -> tuple[bytes, int]:
+    """The exported CSV with UNTSO's row changed; also the spreadsheet row number it has."""
+    text = download(client).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    (index,) = [i for i, r in enumerate(rows) if r["mission_acronym"] == "UNTSO"]
+    rows[index].update(changes)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(CONTRIBUTION_COLUMNS), lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode(), index + 2
+
+
+def preview_of(client, data: bytes):
+    client.post(reverse("imports:import_upload"), {"file": SimpleUploadedFile("t.csv", data)})
+    return client.get(reverse("imports:import_preview"))
+
+
+def test_it_refuses_a_row_that_rewrites_what_a_document_says(real_data, analyst_client):
+    untso = Statement.objects.get(contribution__mission__acronym="UNTSO")
+    assert (untso.document.reference, untso.military) == ("29521-497", 11)
+    data, number = edited_export(analyst_client, military="12")
+    before = tracker_state()
+
+    preview = preview_of(analyst_client, data)
+    plan = preview.context["plan"]
+    confirm = analyst_client.post(reverse("imports:import_confirm"))
+
+    expected = (
+        f"row {number}: 29521-497 already says military 11; "
+        "a new figure needs the document that states it"
+    )
+    assert [str(error) for error in plan.errors] == [expected]
+    assert plan.counts["error"] == 1 and plan.counts["changed"] == 0
+    assert expected in preview.content.decode()
+    assert confirm.status_code == 400
+    assert tracker_state() == before
+    assert supersession_mismatches() == []
+
+
+def test_it_names_every_field_a_rewrite_would_change(real_data, analyst_client):
+    data, number = edited_export(analyst_client, military="12", status="ended")
+    plan = preview_of(analyst_client, data).context["plan"]
+    assert [str(error) for error in plan.errors] == [
+        f"row {number}: 29521-497 already says status continued, military 11; "
+        "a new figure needs the document that states it"
+    ]
+
+
+NEW_SOURCE = {"source": "29521-600", "source_date": "2025-09-01", "source_url": ""}
+
+
+def test_it_refuses_a_new_documents_row_whose_total_is_below_its_figures(real_data, analyst_client):
+    # The export's total (11, the old sum) left as it was: the row contradicts itself.
+    data, number = edited_export(analyst_client, military="12", **NEW_SOURCE)
+    before = tracker_state()
+    plan = preview_of(analyst_client, data).context["plan"]
+    assert [str(error) for error in plan.errors] == [
+        f"row {number}, total: The total cannot be less than the military, civilian and police "
+        "figures added up."
+    ]
+    assert analyst_client.post(reverse("imports:import_confirm")).status_code == 400
+    assert tracker_state() == before
+
+
+def test_it_adds_a_new_documents_statement_and_lists_it_as_a_change(real_data, analyst_client):
+    contribution = Statement.objects.get(contribution__mission__acronym="UNTSO").contribution
+    data, number = edited_export(analyst_client, military="12", total="12", **NEW_SOURCE)
+    before = {m: m.objects.count() for m in (Statement, SourceDocument, Statement.history.model)}
+
+    plan = preview_of(analyst_client, data).context["plan"]
+    (new_row,) = [r for r in plan.rows if r.verdict != Verdict.UNCHANGED]
+    assert (new_row.row, new_row.verdict, new_row.creates) == (
+        number,
+        Verdict.NEW,
+        ["source document 29521-600"],
+    )
+    assert analyst_client.post(reverse("imports:import_confirm")).status_code == 302
+
+    after = {m: m.objects.count() for m in before}
+    assert after == {m: n + 1 for m, n in before.items()}
+    document = SourceDocument.objects.get(dossier="29521", number="600")
+    assert (document.date, document.kind) == (date(2025, 9, 1), "other")
+    *_, old, new = contribution.statements.order_by("document_date", "document_id")
+    assert (old.document.number, old.military, old.superseded_on) == ("497", 11, date(2025, 9, 1))
+    assert (new.document, new.military, new.superseded_on) == (document, 12, None)
+    assert Statement.objects.current().get(contribution=contribution) == new
+    assert supersession_mismatches() == []
+
+    changes = analyst_client.get(
+        reverse("reports:changes"), {"from": "2025-08-01", "to": "2025-09-30"}
+    )
+    listed = [(e.statement.pk, e.previous.pk) for e in changes.context["entries"]]
+    assert listed == [(new.pk, old.pk)]
+    assert "29521-600" in changes.content.decode()

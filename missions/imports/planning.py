@@ -101,8 +101,13 @@ class _Planner:
             errors.append(RowError(row.row, "source", message % {"row": self.statement_rows[key]}))
             return RowPlan(row.row, row.label, Verdict.ERROR, errors=errors)
         statement = reg.statements.get(key) or Target(Statement(), is_new=True)
+        fields = _statement_fields(row, statement)
+        if not statement.is_new:
+            rewrite = _rewrite_error(row.row, document, statement, fields)
+            if rewrite is not None:
+                return RowPlan(row.row, row.label, Verdict.ERROR, errors=[rewrite])
         wanted = {"contribution": contribution, "document": document} if statement.is_new else {}
-        propose("statement", statement, {**wanted, **_statement_fields(row, statement)})
+        propose("statement", statement, {**wanted, **fields})
 
         errors += self._conflicts(row.row, proposals)
         if not errors:
@@ -253,6 +258,27 @@ class _Planner:
 CATEGORIES = ("military", "civilian", "police")
 
 
+def _rewrite_error(
+    row: int, document: Target, statement: Target, fields: dict[str, Any]
+) -> RowError | None:
+    """A row that would make a document say something else than it says: refused.
+
+    A statement is what its document says; a new figure needs the document that states it (a
+    new ``source``), and a transcription error is fixed in the admin, with the reason kept.
+    """
+    differing = [name for name, value in fields.items() if statement.differs(name, value)]
+    if not differing:
+        return None
+    said = ", ".join(
+        f"{column_for(Statement, name)} {display(getattr(statement.instance, name))}"
+        for name in differing
+    )
+    message = _(
+        "%(source)s already says %(values)s; a new figure needs the document that states it"
+    )
+    return RowError(row, "", message % {"source": document, "values": said})
+
+
 def _statement_fields(row: RowValues, statement: Target) -> dict[str, Any]:
     """The row's statement fields, with a total that only repeats the categories' sum dropped.
 
@@ -267,6 +293,11 @@ def _statement_fields(row: RowValues, statement: Target) -> dict[str, Any]:
         return fields
     existing = None if statement.is_new else statement.instance
     if existing is not None and existing.total == total:
+        return fields
+    if existing is not None and existing.total is None and existing.effective_total == total:
+        # The export's derived total, left as it was while a category was edited: it repeats
+        # what the document says, not a total of its own.
+        fields["total"] = None
         return fields
     known = [
         n

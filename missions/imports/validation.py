@@ -58,6 +58,7 @@ MODEL_COLUMNS: dict[type[models.Model], str] = {
 # A broken check constraint is shown in the column where the analyst would fix it.
 CONSTRAINT_COLUMNS: dict[str, str] = {
     "missions_statement_counts_non_negative": "total",
+    "missions_statement_total_covers_categories": "total",
     "missions_statement_end_not_before_start": "end",
     "missions_statement_start_precision_valid": "start_precision",
     "missions_statement_end_precision_valid": "end_precision",
