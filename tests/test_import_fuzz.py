@@ -21,9 +21,9 @@ from openpyxl import Workbook
 from openpyxl.utils.exceptions import IllegalCharacterError
 
 from missions.imports.applying import ImportRefused, confirm_import, preview_import
-from missions.imports.checks import check_passes
 from missions.imports.columns import KNOWN_COLUMNS
 from missions.imports.reading import ImportFileError, Table, read_upload
+from missions.imports.rules import constraint_errors
 from missions.models import (
     Contribution,
     Mission,
@@ -38,6 +38,9 @@ from missions.models import (
 from tests import factories
 
 TRACKER_MODELS = (Organization, Region, Mission, Contribution, SourceDocument, Statement)
+# Text as an upload can hold it: no lone surrogates (no UTF-8, UTF-16 or XML decoder yields
+# one, and SQLite cannot store one), so an example never fails on what no file can contain.
+TEXT = st.characters(exclude_categories=["Cs"])
 FUZZ = settings(
     max_examples=150,
     deadline=None,
@@ -124,7 +127,7 @@ def test_it_answers_any_bytes_with_a_plan_or_a_message(existing, data):
 
 
 @FUZZ
-@given(text=st.text(max_size=500), delimiter=st.sampled_from([",", ";"]))
+@given(text=st.text(TEXT, max_size=500), delimiter=st.sampled_from([",", ";"]))
 def test_it_answers_any_text_under_a_valid_header(existing, text, delimiter):
     header = delimiter.join(KNOWN_COLUMNS) + "\n"
     table = read_or_message((header + text).encode())
@@ -133,7 +136,7 @@ def test_it_answers_any_text_under_a_valid_header(existing, text, delimiter):
 
 
 @FUZZ
-@given(column=st.sampled_from(KNOWN_COLUMNS), text=st.text(max_size=300))
+@given(column=st.sampled_from(KNOWN_COLUMNS), text=st.text(TEXT, max_size=300))
 def test_it_answers_any_text_in_any_cell_of_a_valid_row(existing, column, text):
     cells = {**VALID, column: text}
     table = Table(list(KNOWN_COLUMNS), [(2, [cells[c].strip() for c in KNOWN_COLUMNS])])
@@ -148,7 +151,7 @@ def test_it_answers_any_text_in_any_cell_of_a_valid_row(existing, column, text):
         st.floats(allow_nan=True, allow_infinity=True),
         st.dates(),
         st.booleans(),
-        st.text(max_size=100),
+        st.text(TEXT, max_size=100),
     ),
 )
 def test_it_answers_any_typed_cell_of_a_workbook(existing, column, value):
@@ -167,7 +170,7 @@ def test_it_answers_any_typed_cell_of_a_workbook(existing, column, value):
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
-@given(data=st.binary(max_size=500) | st.text(max_size=500).map(str.encode))
+@given(data=st.binary(max_size=500) | st.text(TEXT, max_size=500).map(str.encode))
 def test_it_never_answers_an_upload_with_a_server_error(existing, analyst_client, data):
     before = counts()
     response = analyst_client.post(
@@ -185,7 +188,7 @@ statement_values = st.fixed_dictionaries(
     {
         # No NUL: PostgreSQL cannot compare it, and the importer refuses it before any check.
         "status": st.sampled_from(Status.values)
-        | st.text(st.characters(blacklist_characters="\x00"), max_size=5),
+        | st.text(st.characters(exclude_characters="\x00", exclude_categories=["Cs"]), max_size=5),
         "kind": st.sampled_from(StatementKind.values) | st.just("x"),
         "qualifier": st.sampled_from(Qualifier.values) | st.just(""),
         "military": maybe(st.integers(-5, 5)),
@@ -204,14 +207,21 @@ statement_values = st.fixed_dictionaries(
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 @given(values=statement_values)
 def test_it_judges_each_constraint_as_the_database_does(db, values):
-    """The importer's Python evaluation of the models' check constraints equals Django's query."""
-    statement = Statement(**values)
+    """The importer's savepoint check refuses exactly what Django's own constraint check does."""
+    statement = Statement(**values, document_date=date(2025, 5, 23))
+    broken = []
     for constraint in Statement._meta.constraints:
         if not isinstance(constraint, CheckConstraint):
             continue
         try:
             constraint.validate(Statement, statement)
-            database_says = True
         except ValidationError:
-            database_says = False
-        assert check_passes(constraint, statement) == database_says
+            broken.append(str(constraint.get_violation_error_message()))
+    before = counts()
+    with transaction.atomic():
+        found = constraint_errors([statement])
+    assert counts() == before
+    # The database names the first constraint it finds broken: one of those Django finds.
+    assert bool(found) == bool(broken)
+    if found:
+        assert found[0][1] in broken

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import models
 from django.utils.translation import gettext as _
 
 from missions.imports.plan import KIND_LABELS, KINDS, Change, Plan, RowPlan, Verdict, display
 from missions.imports.reading import Table
 from missions.imports.rows import RowError, RowValues, read_row
+from missions.imports.rules import column_for, constraint_errors, field_errors
 from missions.imports.targets import Registry, Target
-from missions.imports.validation import column_for, model_errors
 from missions.models import (
     Contribution,
     DocumentKind,
@@ -31,8 +32,23 @@ from missions.models import (
 
 def build_plan(table: Table, filename: str = "") -> Plan:
     values = [read_row(number, table.columns, cells) for number, cells in table.rows]
-    planner = _Planner(values)
-    plan = Plan(filename, [planner.plan_row(row) for row in values], targets=planner.targets)
+    refused: dict[int, list[RowError]] = {}
+    # The database judges the check constraints of all rows at once, after planning them. A row
+    # it refuses must leave no trace in the plan either, so the plan is made again without it;
+    # one more pass is a safeguard for a shared record that only a later row made invalid.
+    for _attempt in range(3):
+        planner = _Planner(values, refused)
+        rows = [planner.plan_row(row) for row in values]
+        found = planner.database_errors()
+        if not found:
+            break
+        refused.update(found)
+    else:
+        rows = [
+            RowPlan(r.row, r.label, Verdict.ERROR, errors=found[r.row]) if r.row in found else r
+            for r in rows
+        ]
+    plan = Plan(filename, rows, targets=planner.targets)
     if table.ignored_columns:
         plan.warnings.append(
             _("These columns are not part of the layout and were ignored: %(columns)s.")
@@ -42,8 +58,11 @@ def build_plan(table: Table, filename: str = "") -> Plan:
 
 
 class _Planner:
-    def __init__(self, rows: list[RowValues]) -> None:
+    def __init__(self, rows: list[RowValues], refused: dict[int, list[RowError]]) -> None:
         valid = [row for row in rows if not row.errors]
+        self.refused = refused
+        # (row, record) pairs whose check constraints the database is still to judge.
+        self.probes: list[tuple[int, models.Model]] = []
         self.registry = Registry(
             organizations={row.organization for row in valid},
             regions={row.region for row in valid},
@@ -57,6 +76,8 @@ class _Planner:
     def plan_row(self, row: RowValues) -> RowPlan:
         if row.errors:
             return RowPlan(row.row, row.label, Verdict.ERROR, errors=row.errors)
+        if row.row in self.refused:
+            return RowPlan(row.row, row.label, Verdict.ERROR, errors=self.refused[row.row])
         errors: list[RowError] = []
         reg = self.registry
         # kind -> (target, the field values this row wants for it)
@@ -110,10 +131,15 @@ class _Planner:
         propose("statement", statement, {**wanted, **fields})
 
         errors += self._conflicts(row.row, proposals)
+        candidates: list[models.Model] = []
         if not errors:
-            errors += self._validate(row.row, proposals)
+            candidates = self._candidates(proposals)
+            errors += [
+                RowError(row.row, col, msg) for c in candidates for col, msg in field_errors(c)
+            ]
         if errors:
             return RowPlan(row.row, row.label, Verdict.ERROR, errors=errors)
+        self.probes += [(row.row, candidate) for candidate in candidates]
 
         plan = self._describe(row, proposals)
         self._commit(row.row, proposals)
@@ -203,8 +229,9 @@ class _Planner:
                     errors.append(RowError(row, column, message % args))
         return errors
 
-    def _validate(self, row: int, proposals: dict) -> list[RowError]:
-        errors = []
+    def _candidates(self, proposals: dict) -> list[models.Model]:
+        """The records this row creates or changes, as they would be saved, to be checked."""
+        candidates = []
         document = proposals["document"][0].candidate(proposals["document"][1])
         for target, wanted in proposals.values():
             if not any(self._is_news(target, name, value) for name, value in wanted.items()):
@@ -212,8 +239,17 @@ class _Planner:
             candidate = target.candidate(wanted)
             if isinstance(candidate, Statement):
                 candidate.document_date = document.date
-            errors += [RowError(row, col, msg) for col, msg in model_errors(candidate)]
-        return errors
+            candidates.append(candidate)
+        return candidates
+
+    def database_errors(self) -> dict[int, list[RowError]]:
+        """Row -> the check constraints the database finds its records break."""
+        problems = constraint_errors([candidate for _row, candidate in self.probes])
+        found: dict[int, list[RowError]] = {}
+        for index, (column, message) in sorted(problems.items()):
+            row = self.probes[index][0]
+            found.setdefault(row, []).append(RowError(row, column, message))
+        return found
 
     def _is_news(self, target: Target, name: str, value: Any) -> bool:
         """A value no earlier row has proposed, and that the database does not hold."""

@@ -15,6 +15,8 @@ import io
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import IO
+from xml.parsers import expat
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -28,10 +30,16 @@ from missions.imports.columns import (
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
-# A sheet can hold a million formatted but empty rows; stop reading long before that.
-MAX_BLANK_ROWS = 20_000
+# Limits that hold whatever a small file claims, each refused with a message that names it:
+# the last spreadsheet row read (data rows and the blank rows between them), the columns, the
+# cells in all, and one cell's length (Excel's own limit is 32,767 characters; a quote is far
+# shorter). Together they bound the time and memory one upload can cost a worker.
+MAX_SHEET_ROWS = 2 * MAX_ROWS
+MAX_COLUMNS = 100
+MAX_CELLS = 600_000  # 20,000 rows of the 23 known columns are 460,000
+MAX_CELL_CHARS = 10_000
 # An XLSX is a zip: refuse one that unpacks to far more than a 5 MB sheet can honestly hold.
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024
 
 # The exporter neutralises text starting with these by putting a ' in front (against formula
 # injection); reading it back removes that quote again, so an export imports unchanged.
@@ -123,14 +131,127 @@ def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise ImportFileError(
+                    _("The workbook unpacks to %(size)d MB; the limit is %(limit)d MB.")
+                    % {"size": unpacked // 2**20, "limit": MAX_UNPACKED_BYTES // 2**20}
+                )
+            last_row = check_workbook_limits(archive)
+    except (zipfile.BadZipFile, ValueError, OSError, expat.ExpatError, EOFError) as exc:
+        if isinstance(exc, ImportFileError):
+            raise
         raise ImportFileError(_("The file looks like a zip but is not a valid XLSX.")) from exc
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise ImportFileError(_("The workbook unpacks to more than a 5 MB sheet can hold."))
-    return _guarded_xlsx_rows(data)
+    return _guarded_xlsx_rows(data, last_row)
 
 
-def _guarded_xlsx_rows(data: bytes) -> Iterator[list[str]]:
+def check_workbook_limits(archive: zipfile.ZipFile) -> int:
+    """Stream every XML part once, before openpyxl reads it, and stop at the first limit.
+
+    openpyxl loads all shared strings up front and fills every gap between two rows with empty
+    rows, so a small file can ask for millions of either. Counted here with expat, which builds
+    no tree: shared strings and cells against MAX_CELLS, each text against MAX_CELL_CHARS, the
+    rows and columns that hold a value against the sheet's limits. Returns the last row that
+    holds a value, so that reading stops there.
+    """
+    limits = _WorkbookLimits()
+    for info in archive.infolist():
+        if info.filename.endswith((".xml", ".rels")) and not info.is_dir():
+            with archive.open(info) as part:
+                limits.scan(part)
+    return limits.last_row
+
+
+class _WorkbookLimits:
+    def __init__(self) -> None:
+        self.counts = {"si": 0, "c": 0}
+        self.last_row = 0
+        self.row = 0
+        self.text = -1  # characters of the text element being read; -1 outside one
+        self.cell_column = ""
+        self.cell_has_value = False
+
+    def scan(self, part: IO[bytes]) -> None:
+        parser = expat.ParserCreate(namespace_separator="}")
+        parser.StartElementHandler = self._start
+        parser.EndElementHandler = self._end
+        parser.CharacterDataHandler = self._characters
+        # A workbook part never has a DOCTYPE; refusing one rules out entity expansion.
+        parser.StartDoctypeDeclHandler = self._doctype
+        while chunk := part.read(64 * 1024):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+
+    def _start(self, name: str, attributes: dict[str, str]) -> None:
+        tag = name[name.rfind("}") + 1 :]
+        if tag == "si" or tag == "c":
+            # Shared strings and cells are counted apart: a sheet can hold as many of each.
+            self.counts[tag] += 1
+            if self.counts[tag] > MAX_CELLS:
+                raise ImportFileError(
+                    _("The workbook holds more than %(limit)s cells; split it.")
+                    % {"limit": f"{MAX_CELLS:,}"}
+                )
+        if tag == "row":
+            # "r" may be left out: then the row follows the one before.
+            self.row = _number(attributes.get("r", "")) or self.row + 1
+        elif tag == "c":
+            reference = attributes.get("r", "")
+            self.cell_column = reference.rstrip("0123456789")
+            self.cell_has_value = False
+        elif tag in ("t", "v"):
+            self.text = 0
+            self.cell_has_value = True
+
+    def _end(self, name: str) -> None:
+        tag = name[name.rfind("}") + 1 :]
+        if tag in ("t", "v"):
+            self.text = -1
+        elif tag == "c" and self.cell_has_value:
+            _check_column(self.cell_column)
+            if self.row > MAX_SHEET_ROWS:
+                raise ImportFileError(_row_too_far(self.row))
+            self.last_row = max(self.last_row, self.row)
+
+    def _characters(self, data: str) -> None:
+        if self.text >= 0:
+            self.text += len(data)
+            if self.text > MAX_CELL_CHARS:
+                raise ImportFileError(_cell_too_long())
+
+    @staticmethod
+    def _doctype(*args: object) -> None:
+        raise ImportFileError(_("The file could not be read as an Excel workbook."))
+
+
+def _number(text: str) -> int:
+    return int(text) if text.isdigit() and len(text) < 10 else 0
+
+
+def _check_column(letters: str) -> None:
+    column = 0
+    for letter in letters.upper()[:4]:
+        column = column * 26 + ord(letter) - ord("A") + 1
+    if column > MAX_COLUMNS:
+        raise ImportFileError(
+            _("The sheet has a value in column %(column)s; at most %(limit)d columns are read.")
+            % {"column": letters[:10], "limit": MAX_COLUMNS}
+        )
+
+
+def _row_too_far(row: int) -> str:
+    return _(
+        "The sheet has a value in row %(row)s; at most %(limit)s rows are read (data rows and "
+        "the blank rows between them). Remove the far-away cells or split the file."
+    ) % {"row": f"{row:,}", "limit": f"{MAX_SHEET_ROWS:,}"}
+
+
+def _cell_too_long() -> str:
+    return _("A cell holds more than %(limit)s characters, the limit for one cell.") % {
+        "limit": f"{MAX_CELL_CHARS:,}"
+    }
+
+
+def _guarded_xlsx_rows(data: bytes, last_row: int) -> Iterator[list[str]]:
     # openpyxl is third-party parsing of untrusted input and raises many kinds of errors (zip,
     # XML, KeyError for a missing part, ValueError for bad values); any of them means one thing
     # for the analyst, so they are all turned into one message here and nowhere else.
@@ -150,7 +271,10 @@ def _guarded_xlsx_rows(data: bytes) -> Iterator[list[str]]:
             header.pop()
         yield header
         width = len(header)
-        for values in sheet.iter_rows(min_row=2, max_col=max(width, 1), values_only=True):
+        rows = sheet.iter_rows(
+            min_row=2, max_row=max(last_row, 1), max_col=max(width, 1), values_only=True
+        )
+        for values in rows:
             yield [_xlsx_cell(value) for value in values]
     except ImportFileError:
         raise
@@ -187,21 +311,20 @@ def _table(raw_rows: Iterable[list[str]]) -> Table:
     columns = [normalize_header(name) for name in header]
     _check_columns(columns)
     rows: list[tuple[int, list[str]]] = []
-    blank_run = 0
+    width = len(columns)
     for number, cells in enumerate(iterator, start=FIRST_DATA_ROW):
+        if any(len(cell) > MAX_CELL_CHARS for cell in cells):
+            raise ImportFileError(_cell_too_long())
         if not any(cells):
             # Excel leaves empty rows at the end and between blocks; they are not statements.
-            blank_run += 1
-            if blank_run > MAX_BLANK_ROWS:
-                break
             continue
-        blank_run = 0
+        if number > MAX_SHEET_ROWS:
+            raise ImportFileError(_row_too_far(number))
         if len(rows) >= MAX_ROWS:
             raise ImportFileError(
                 _("The file has more than %(limit)s data rows. Split it into smaller files.")
                 % {"limit": f"{MAX_ROWS:,}"}
             )
-        width = len(columns)
         rows.append((number, (cells + [""] * width)[:width]))
     if not rows:
         raise ImportFileError(_("The file has a header but no data rows."))

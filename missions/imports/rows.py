@@ -7,6 +7,7 @@ alone, while an empty cell in a column that is there means "empty" (an unknown c
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,7 @@ from missions.imports.cells import (
 )
 from missions.models import Qualifier, StatementKind, Status
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 COUNT_COLUMNS = ("military", "civilian", "police", "total")
 TEXT_COLUMNS = ("location", "quote", "conditions")
 # What "open-ended" in the end column reads as: no end date, and the open_ended flag set.
@@ -82,6 +84,9 @@ def read_row(row: int, columns: list[str], cells: list[str]) -> RowValues:
             if "\x00" in text:
                 # PostgreSQL cannot store a NUL character; say so instead of failing on save.
                 raise CellError(_("contains a NUL character"))
+            if _SURROGATE.search(text):
+                # Nor can SQLite store half of a UTF-16 pair (no decoded file holds one).
+                raise CellError(_("contains a character that is not valid text"))
             return reader(text)
         except CellError as exc:
             values.errors.append(RowError(row, column, str(exc)))

@@ -8,13 +8,13 @@ is changed on the loaded instance until the plan is applied.
 
 from __future__ import annotations
 
-import copy
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.base import ModelState
 
 from missions.imports.cells import SourceRef
 from missions.models import Contribution, Mission, Organization, Region, SourceDocument, Statement
@@ -58,29 +58,26 @@ class Target:
 
     def candidate(self, proposals: dict[str, Any]) -> models.Model:
         """A copy carrying the claimed values and the proposals, for validation only."""
-        candidate = copy.copy(self.instance)
+        # A shallow copy with its own state: copy.copy() would share the relation cache with the
+        # loaded record (and costs ten times more, which counts at 20,000 rows).
+        model = type(self.instance)
+        candidate = model.__new__(model)
+        candidate.__dict__.update(self.instance.__dict__)
+        candidate._state = ModelState()
+        candidate._state.adding = self.instance._state.adding
+        candidate._state.db = self.instance._state.db
         for field, value in {**{f: v for f, (_, v) in self.claims.items()}, **proposals}.items():
             setattr(candidate, field, value.instance if isinstance(value, Target) else value)
         return candidate
 
-    def apply(self) -> str:
-        """Write the claimed values through ``save()``; "created", "changed" or "" (untouched).
+    def changed_fields(self) -> list[str]:
+        """The claimed fields whose value differs from the stored one (all, for a new record)."""
+        return [field for field, (_, value) in self.claims.items() if self.differs(field, value)]
 
-        The audit-trail row is left to the caller, which writes those of a whole import in one
-        go (``bulk_history_create``): one history row per record all the same, with the reason
-        and the user, in a fraction of the time of one history insert per save.
-        """
-        changed = [field for field, (_, value) in self.claims.items() if self.differs(field, value)]
-        if not (self.is_new or changed):
-            return ""
+    def assign(self) -> None:
+        """Put the claimed values on the instance, ready to be written in bulk."""
         for field, (_, value) in self.claims.items():
             setattr(self.instance, field, value.instance if isinstance(value, Target) else value)
-        self.instance.skip_history_when_saving = True
-        try:
-            self.instance.save()
-        finally:
-            del self.instance.skip_history_when_saving
-        return "created" if self.is_new else "changed"
 
 
 def _chunks(values: Iterable[Any]) -> Iterator[list[Any]]:

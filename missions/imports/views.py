@@ -104,7 +104,9 @@ class ConfirmView(ImportAccess, View):
         if pending is None or not storage.claim(pending):
             return _nothing_pending(request)
         try:
-            plan, written = confirm_import(pending.table, pending.filename, pending.fingerprint)
+            plan, written = confirm_import(
+                pending.table, pending.filename, pending.fingerprint, request.user
+            )
         except ImportRefused as refused:
             storage.release(pending)
             plan = refused.plan or preview_import(pending.table, pending.filename)

@@ -1,0 +1,198 @@
+"""The models' own rules, run on records before they are saved, each problem put in a column.
+
+The rules live once, in the models. Field rules (no negative count, lengths, choices) are run
+by ``full_clean``; the named check constraints (end not before start, a total that covers the
+categories, a precision only with a date) are judged by the database itself: the records are
+written in a savepoint that is always rolled back, all at once, and only when that fails one by
+one, to learn which record broke which constraint. That is one bulk insert for a clean file of
+20,000 rows, where asking Django to check each constraint of each record would be one query
+each (about 260,000). This module only translates the field or constraint that failed into the
+column the analyst must fix.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import DataError, IntegrityError, connection, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from missions.models import Contribution, Mission, Organization, Region, SourceDocument, Statement
+
+# Model field -> spreadsheet column, per model; a field not listed goes to the model's column.
+FIELD_COLUMNS: dict[type[models.Model], dict[str, str]] = {
+    Organization: {},
+    Region: {},
+    Mission: {
+        "name": "mission",
+        "acronym": "mission_acronym",
+        "organization": "organization",
+        "region": "region",
+    },
+    Contribution: {"name": "contribution", "capability": "capability", "mission": "mission"},
+    SourceDocument: {"date": "source_date", "url": "source_url"},
+    Statement: {
+        "status": "status",
+        "military": "military",
+        "civilian": "civilian",
+        "police": "police",
+        "total": "total",
+        "qualifier": "qualifier",
+        "start_date": "start",
+        "start_precision": "start_precision",
+        "end_date": "end",
+        "end_precision": "end_precision",
+        "open_ended": "end",
+        "kind": "kind",
+        "location": "location",
+        "quote": "quote",
+        "conditions": "conditions",
+        "document_date": "source_date",
+        "contribution": "contribution",
+        "document": "source",
+    },
+}
+MODEL_COLUMNS: dict[type[models.Model], str] = {
+    Organization: "organization",
+    Region: "region",
+    Mission: "mission",
+    Contribution: "contribution",
+    SourceDocument: "source",
+    Statement: "status",
+}
+# A broken check constraint is shown in the column where the analyst would fix it.
+CONSTRAINT_COLUMNS: dict[str, str] = {
+    "missions_statement_counts_non_negative": "total",
+    "missions_statement_total_covers_categories": "total",
+    "missions_statement_end_not_before_start": "end",
+    "missions_statement_start_precision_valid": "start_precision",
+    "missions_statement_end_precision_valid": "end_precision",
+    "missions_statement_open_ended_has_no_end": "end",
+    "missions_statement_kind_valid": "kind",
+    "missions_statement_qualifier_valid": "qualifier",
+    "missions_statement_status_valid": "status",
+    "missions_sourcedocument_date_in_range": "source_date",
+}
+
+# Relations are resolved by the importer itself (by name, acronym, reference); validating them
+# here would look up records that do not exist yet because the same import creates them.
+RELATIONS = {"organization", "region", "mission", "contribution", "document", "source"}
+
+Problem = tuple[str, str]  # (column, message)
+
+
+def column_for(model: type[models.Model], field: str) -> str:
+    return FIELD_COLUMNS[model].get(field, MODEL_COLUMNS[model])
+
+
+def field_errors(instance: models.Model) -> list[Problem]:
+    """(column, message) for every field rule the instance breaks, by ``full_clean``."""
+    model = type(instance)
+    try:
+        # Uniqueness is the importer's business: it finds records by their natural keys first.
+        # Check constraints are the database's: see ``constraint_errors``.
+        instance.full_clean(exclude=RELATIONS, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        return [
+            (MODEL_COLUMNS[model] if field == NON_FIELD_ERRORS else column_for(model, field), msg)
+            for field, messages in exc.message_dict.items()
+            for msg in messages
+        ]
+    return []
+
+
+def constraint_errors(candidates: Sequence[models.Model]) -> dict[int, Problem]:
+    """Index -> (column, message) for each candidate that the database refuses.
+
+    Run inside a transaction. Nothing stays written: the probes live in a savepoint that is
+    rolled back. Relations get placeholder keys, which is safe because foreign keys are checked
+    at commit (Django makes them deferrable on SQLite and PostgreSQL) and that never comes.
+    """
+    by_model: dict[type[models.Model], list[int]] = defaultdict(list)
+    for index, candidate in enumerate(candidates):
+        by_model[type(candidate)].append(index)
+    problems: dict[int, Problem] = {}
+    with transaction.atomic():
+        for model, indexes in by_model.items():
+            probes = [_probe(candidates[i], placeholder=-1 - i) for i in indexes]
+            try:
+                with transaction.atomic():
+                    _write(model, probes)
+            except (IntegrityError, DataError):
+                # Rare: the file has an error the field rules did not see. Find it, one by one.
+                for index, probe in zip(indexes, probes, strict=True):
+                    try:
+                        with transaction.atomic():
+                            _write(model, [probe])
+                    except (IntegrityError, DataError) as exc:
+                        problems[index] = _explain(model, exc)
+        transaction.set_rollback(True)
+    return problems
+
+
+def _probe(candidate: models.Model, placeholder: int) -> models.Model:
+    """The candidate, with placeholder keys for relations to records not saved yet."""
+    for field in type(candidate)._meta.concrete_fields:
+        if field.is_relation and getattr(candidate, field.attname) is None and not field.null:
+            related = field.get_cached_value(candidate, None)
+            value = related.pk if related is not None else None
+            if field.is_cached(candidate):
+                field.delete_cached_value(candidate)
+            candidate.__dict__[field.attname] = placeholder if value is None else value
+    return candidate
+
+
+def _write(model: type[models.Model], probes: list[models.Model]) -> None:
+    new = [probe for probe in probes if probe.pk is None]
+    existing = [probe for probe in probes if probe.pk is not None]
+    if new:
+        _insert(model, new)
+    if existing:
+        fields = [f.name for f in model._meta.concrete_fields if not f.primary_key]
+        model._base_manager.bulk_update(existing, fields, batch_size=200)
+
+
+def _insert(model: type[models.Model], probes: list[models.Model]) -> None:
+    """One prepared INSERT for all probes: only the database's verdict matters here, not the
+    new keys, so this skips what makes ``bulk_create`` slow (SQL built value by value)."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    now = timezone.now()
+    adapt = []
+    for field in fields:
+        kind = field.get_internal_type()
+        if kind == "DateField":
+            adapt.append(connection.ops.adapt_datefield_value)
+        elif kind == "DateTimeField":
+            adapt.append(lambda value: connection.ops.adapt_datetimefield_value(value or now))
+        else:
+            adapt.append(None)
+    names = [field.attname for field in fields]
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+    rows = [
+        tuple(
+            convert(getattr(probe, name)) if convert else getattr(probe, name)
+            for name, convert in zip(names, adapt, strict=True)
+        )
+        for probe in probes
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def _explain(model: type[models.Model], exc: Exception) -> Problem:
+    """The constraint the database names in its message, as the model words it."""
+    text = str(exc)
+    named = [c for c in model._meta.constraints if c.name in text]
+    if not named:
+        return MODEL_COLUMNS[model], _("the database refused this record: %(error)s") % {
+            "error": text.splitlines()[0][:200]
+        }
+    # The longest name, in case one constraint's name is the start of another's.
+    constraint = max(named, key=lambda c: len(c.name))
+    column = CONSTRAINT_COLUMNS.get(constraint.name, MODEL_COLUMNS[model])
+    return column, str(constraint.get_violation_error_message())
