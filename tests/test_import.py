@@ -447,3 +447,60 @@ def test_it_does_not_serve_one_users_upload_to_another(analyst_client, analyst, 
 def test_it_reads_an_unreadable_file_as_a_message_not_an_exception():
     with pytest.raises(ImportFileError, match="neither an Excel workbook nor text"):
         read_upload(b"mission\x81\x8d\x8f\x90\x9d" * 3 + "é".encode("utf-16-le")[:1])
+
+
+# --- the preview: what needs a look first, a page at a time --------------------------------
+
+
+def test_it_previews_changes_and_errors_first_and_every_row_on_request(analyst_client):
+    mission = factories.mission(name="EUNAVFOR Aspides", acronym="Aspides")
+    document = factories.document(dossier="29521", number="497", date=date(2025, 5, 23))
+    for n in range(3):
+        contribution = factories.contribution(mission=mission, name=f"team {n}")
+        factories.statement(
+            contribution=contribution, document=document, status="extended", military=5
+        )
+    same = {
+        "organization": mission.organization.acronym,
+        "region": mission.region.name,
+        "qualifier": "",
+        "end": "",
+        "end_precision": "",
+    }
+    rows = [row(**same, contribution=f"team {n}") for n in range(3)]
+    rows += [row(**same, contribution="new team"), row(**{**same, "end": "smarch"})]
+    upload(analyst_client, csv_bytes(rows))
+
+    preview = analyst_client.get(PREVIEW)
+    every = analyst_client.get(PREVIEW, {"show": "all"})
+
+    assert [r.row for r in preview.context["page"].object_list] == [5, 6]
+    assert [r.row for r in every.context["page"].object_list] == [2, 3, 4, 5, 6]
+    assert preview.context["plan"].counts == {"new": 1, "changed": 0, "unchanged": 3, "error": 1}
+    assert "Show all rows" in content(preview)
+
+
+def test_it_pages_a_long_preview(analyst_client):
+    upload(analyst_client, csv_bytes([row(contribution=f"team {n}") for n in range(250)]))
+    pages = [analyst_client.get(PREVIEW, {"page": n}) for n in (1, 2, 3, 99)]
+    assert [len(p.context["page"].object_list) for p in pages] == [100, 100, 50, 50]
+    assert pages[1].context["page"].object_list[0].row == 102
+    assert "Page 2 of 3" in content(pages[1])
+    assert f'href="{PREVIEW}?page=3" rel="next"' in content(pages[1])
+
+
+@pytest.mark.parametrize("size", [5, 300])
+def test_it_previews_and_confirms_in_a_fixed_number_of_queries(
+    analyst_client, django_assert_num_queries, size
+):
+    factories.document(dossier="29521", number="497", date=date(2025, 5, 23))
+    upload(analyst_client, csv_bytes([row(contribution=f"team {n}") for n in range(size)]))
+    with django_assert_num_queries(PREVIEW_QUERIES):
+        analyst_client.get(PREVIEW)
+    with django_assert_num_queries(CONFIRM_QUERIES):
+        assert analyst_client.post(CONFIRM).status_code == 302
+    assert Statement.objects.count() == size
+
+
+PREVIEW_QUERIES = 33
+CONFIRM_QUERIES = 33

@@ -16,12 +16,12 @@ from django.db import DataError, IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from missions.imports import writing
 from missions.imports.plan import KINDS, Plan
 from missions.imports.planning import build_plan
 from missions.imports.reading import Table
 from missions.imports.targets import Target
 from missions.locking import StaleEditError
-from missions.models import SourceDocument, Statement
 from missions.supersession import refresh_supersession
 
 # simple_history keeps the reason in a column of 100 characters.
@@ -69,7 +69,7 @@ def apply_plan(plan: Plan, reason: str, user: models.Model | None = None) -> dic
         for target in created:
             target.assign()
         if created:
-            _insert(kind, [t.instance for t in created], reason, user)
+            writing.insert([t.instance for t in created], reason, user)
         if changed:
             _update(changed, reason, user)
         if kind == "statement":
@@ -77,20 +77,6 @@ def apply_plan(plan: Plan, reason: str, user: models.Model | None = None) -> dic
         written[kind] = len(created) + len(changed)
     refresh_supersession(touched)
     return written
-
-
-def _insert(kind: str, instances: list[models.Model], reason: str, user) -> None:
-    model = type(instances[0])
-    for instance in instances:
-        # What the models' save() would fill in, which a bulk insert does not call.
-        if isinstance(instance, SourceDocument) and not instance.url:
-            instance.url = instance.derived_url()
-        if isinstance(instance, Statement):
-            instance.document_date = instance.document.date
-    model._default_manager.bulk_create(instances, batch_size=BATCH)
-    model.history.bulk_history_create(
-        instances, batch_size=BATCH, default_user=user, default_change_reason=reason
-    )
 
 
 def _update(changed: list[tuple[Target, list[str]]], reason: str, user) -> None:
@@ -123,22 +109,43 @@ def _update(changed: list[tuple[Target, list[str]]], reason: str, user) -> None:
 def confirm_import(
     table: Table, filename: str, fingerprint: str, user: models.Model | None = None
 ) -> tuple[Plan, dict[str, int]]:
-    """Apply the rows if they still give the preview the analyst saw; all rows or none."""
+    """Apply the rows if they still give the preview the analyst saw; all rows or none.
+
+    The preview had the database judge every row in a savepoint; here the write itself is that
+    judgement, so the rows are not written twice. Should it fail, the rows are judged again,
+    one by one, to show which one the database refuses.
+    """
     try:
         with transaction.atomic():
-            plan = build_plan(table, filename)
+            plan = build_plan(table, filename, check_database=False)
             if plan.fingerprint != fingerprint:
-                raise ImportRefused(
-                    _(
-                        "The data changed since your preview, so nothing was imported. "
-                        "Check the new preview and confirm again."
-                    ),
-                    plan,
-                )
-            written = apply_plan(plan, change_reason(filename), user)
+                _refuse_changed(table, filename)
+            try:
+                with transaction.atomic():
+                    written = apply_plan(plan, change_reason(filename), user)
+            except (IntegrityError, DataError) as exc:
+                judged = build_plan(table, filename)
+                if judged.has_errors:
+                    raise ImportRefused(
+                        _("The file has errors; nothing was imported."), judged
+                    ) from exc
+                raise
     except (IntegrityError, DataError, StaleEditError) as exc:
         # Another import or an admin save created or changed the same record a moment earlier.
         raise ImportRefused(
             _("The import clashed with a change made at the same time; nothing was imported.")
         ) from exc
     return plan, written
+
+
+def _refuse_changed(table: Table, filename: str) -> None:
+    plan = build_plan(table, filename)
+    if plan.has_errors:
+        raise ImportRefused(_("The file has errors; nothing was imported."), plan)
+    raise ImportRefused(
+        _(
+            "The data changed since your preview, so nothing was imported. "
+            "Check the new preview and confirm again."
+        ),
+        plan,
+    )

@@ -170,9 +170,15 @@ def read_plain_date(text: str) -> datetime.date | None:
 
 
 def is_open_ended(text: str) -> bool:
+    return _key(text) in _open_ended_words()
+
+
+@functools.cache
+def _open_ended_words() -> frozenset[str]:
+    # Asked for every row's end: the words, and the Dutch label of the value, looked up once.
     with translation.override("nl"):
         dutch = _key(str(_("open-ended")))
-    return _key(text) in {_key(word) for word in _OPEN_ENDED_WORDS} | {dutch}
+    return frozenset({_key(word) for word in _OPEN_ENDED_WORDS} | {dutch})
 
 
 def read_source(text: str) -> SourceRef:

@@ -65,6 +65,11 @@ class Plan:
         return {verdict.value: counted[verdict] for verdict in Verdict}
 
     @property
+    def rows_to_check(self) -> list[RowPlan]:
+        """The rows a preview shows first: those that change something, or cannot be read."""
+        return [row for row in self.rows if row.verdict != Verdict.UNCHANGED]
+
+    @property
     def has_errors(self) -> bool:
         return any(row.verdict == Verdict.ERROR for row in self.rows)
 

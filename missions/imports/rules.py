@@ -16,10 +16,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import DataError, IntegrityError, connection, models, transaction
+from django.db import DataError, IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from missions.imports.writing import insert_rows
 from missions.models import Contribution, Mission, Organization, Region, SourceDocument, Statement
 
 # Model field -> spreadsheet column, per model; a field not listed goes to the model's column.
@@ -149,39 +150,13 @@ def _write(model: type[models.Model], probes: list[models.Model]) -> None:
     new = [probe for probe in probes if probe.pk is None]
     existing = [probe for probe in probes if probe.pk is not None]
     if new:
-        _insert(model, new)
+        now = timezone.now()
+        for probe in new:
+            probe.created_at = probe.updated_at = now
+        insert_rows(model, [f for f in model._meta.concrete_fields if not f.primary_key], new)
     if existing:
         fields = [f.name for f in model._meta.concrete_fields if not f.primary_key]
         model._base_manager.bulk_update(existing, fields, batch_size=200)
-
-
-def _insert(model: type[models.Model], probes: list[models.Model]) -> None:
-    """One prepared INSERT for all probes: only the database's verdict matters here, not the
-    new keys, so this skips what makes ``bulk_create`` slow (SQL built value by value)."""
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    now = timezone.now()
-    adapt = []
-    for field in fields:
-        kind = field.get_internal_type()
-        if kind == "DateField":
-            adapt.append(connection.ops.adapt_datefield_value)
-        elif kind == "DateTimeField":
-            adapt.append(lambda value: connection.ops.adapt_datetimefield_value(value or now))
-        else:
-            adapt.append(None)
-    names = [field.attname for field in fields]
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
-    rows = [
-        tuple(
-            convert(getattr(probe, name)) if convert else getattr(probe, name)
-            for name, convert in zip(names, adapt, strict=True)
-        )
-        for probe in probes
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
 
 
 def _explain(model: type[models.Model], exc: Exception) -> Problem:

@@ -10,6 +10,7 @@ import unicodedata
 from pathlib import PurePath
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -24,6 +25,9 @@ from missions.imports.reading import MAX_BYTES, MAX_ROWS, ImportFileError, check
 from missions.roles import IMPORT_PERMISSIONS
 
 DONE_KEY = "imports_done"
+ROWS_PER_PAGE = 100
+# The errors listed above the table; each also stands on its row in the table.
+MAX_LISTED_ERRORS = 20
 
 
 class ImportAccess(PermissionRequiredMixin):
@@ -53,7 +57,19 @@ def _render_preview(
     request: HttpRequest, plan: Plan, notice: str = "", status: int = 200
 ) -> HttpResponse:
     storage.remember_fingerprint(request.session, plan.fingerprint)
-    context = {"plan": plan, "notice": notice, "first_data_row": FIRST_DATA_ROW}
+    # Only what needs the analyst's eye, unless all rows are asked for; one page at a time, so
+    # that a 20,000-row file is a page of a hundred rows, not a 20,000-row table.
+    show_all = request.GET.get("show") == "all"
+    rows = plan.rows if show_all else plan.rows_to_check
+    page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "plan": plan,
+        "page": page,
+        "show_all": show_all,
+        "first_errors": plan.errors[:MAX_LISTED_ERRORS],
+        "notice": notice,
+        "first_data_row": FIRST_DATA_ROW,
+    }
     return render(request, "imports/preview.html", context, status=status)
 
 
