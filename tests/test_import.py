@@ -6,19 +6,30 @@ Row numbers are the spreadsheet's own: the header is row 1, the first data row i
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from openpyxl import Workbook
 
+from missions.imports import pending
 from missions.imports.columns import CONTRIBUTION_COLUMNS
 from missions.imports.plan import Verdict
 from missions.imports.reading import MAX_ROWS, ImportFileError, read_upload
-from missions.models import Contribution, Mission, Organization, Region, SourceDocument, Statement
+from missions.models import (
+    Contribution,
+    Mission,
+    Organization,
+    PendingImport,
+    Region,
+    SourceDocument,
+    Statement,
+)
 from missions.supersession import supersession_mismatches
 from tests import factories
 
@@ -26,11 +37,6 @@ UPLOAD = reverse("imports:import_upload")
 PREVIEW = reverse("imports:import_preview")
 CONFIRM = reverse("imports:import_confirm")
 TRACKER_MODELS = (Organization, Region, Mission, Contribution, SourceDocument, Statement)
-
-
-@pytest.fixture(autouse=True)
-def private_upload_dir(settings, tmp_path):
-    settings.IMPORT_TEMP_DIR = str(tmp_path)
 
 
 def row(**cells: str) -> dict[str, str]:
@@ -405,13 +411,64 @@ def test_it_does_nothing_harmful_on_a_second_confirm(analyst_client):
     assert state() == after_first
 
 
-def test_it_keeps_no_upload_once_discarded(analyst_client, tmp_path):
+def test_it_keeps_no_upload_once_discarded(analyst_client, analyst):
     upload(analyst_client, csv_bytes([row()]))
-    assert len(list(tmp_path.glob("tracker-imports/*.json"))) == 1
+    (pending,) = PendingImport.objects.all()
+    assert (pending.user, pending.filename, len(pending.table["rows"])) == (
+        analyst,
+        "contributions.csv",
+        1,
+    )
     analyst_client.post(reverse("imports:import_discard"))
-    assert list(tmp_path.glob("tracker-imports/*")) == []
+    assert not PendingImport.objects.exists()
     assert analyst_client.post(CONFIRM).status_code == 409
     assert Statement.objects.count() == 0
+
+
+def test_it_removes_the_upload_once_confirmed_and_uploads_older_than_a_day(analyst_client):
+    upload(analyst_client, csv_bytes([row()]))
+    PendingImport.objects.update(created_at=timezone.now() - timedelta(days=1, seconds=1))
+    # A day old: gone for its own session, and removed by the next upload.
+    assert analyst_client.get(PREVIEW)["Location"] == UPLOAD
+    upload(analyst_client, csv_bytes([row(contribution="other")]))
+    assert list(PendingImport.objects.values_list("filename", flat=True)) == ["contributions.csv"]
+    analyst_client.get(PREVIEW)
+    assert analyst_client.post(CONFIRM).status_code == 302
+    assert not PendingImport.objects.exists()
+    assert list(Statement.objects.values_list("contribution__name", flat=True)) == ["other"]
+
+
+def test_it_confirms_on_another_server_from_the_database_row_alone(
+    analyst, analyst_client, tmp_path, settings
+):
+    """Server A previews; server B, with no file of A's and a new client, confirms."""
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    upload(analyst_client, csv_bytes([row(), row(contribution="frigate")]))
+    analyst_client.get(PREVIEW)
+    (pending,) = PendingImport.objects.all()
+    assert pending.fingerprint
+    assert list(tmp_path.iterdir()) == []  # nothing kept on the server that previewed
+
+    other_server = Client()
+    other_server.cookies = analyst_client.cookies  # the same login, served by another process
+    response = other_server.post(CONFIRM)
+
+    assert response["Location"] == reverse("imports:import_done")
+    assert sorted(Statement.objects.values_list("contribution__name", flat=True)) == [
+        "frigate",
+        "national staff",
+    ]
+    assert not PendingImport.objects.exists()
+
+
+def test_it_keeps_the_upload_when_a_confirmation_is_refused(analyst_client):
+    upload(analyst_client, csv_bytes([row()]))
+    analyst_client.get(PREVIEW)
+    factories.document(dossier="29521", number="497", date=date(2025, 5, 23))
+    assert analyst_client.post(CONFIRM).status_code == 409
+    assert PendingImport.objects.count() == 1
+    assert analyst_client.post(CONFIRM).status_code == 302
+    assert not PendingImport.objects.exists()
 
 
 def test_it_refuses_a_viewer_and_changes_nothing(analyst_client, viewer_client):
@@ -433,15 +490,15 @@ def test_it_sends_an_anonymous_user_to_the_login_page(db, client):
     assert not any(model.objects.exists() for model in TRACKER_MODELS)
 
 
-def test_it_does_not_serve_one_users_upload_to_another(analyst_client, analyst, tmp_path):
-    from missions.imports import storage
-
+def test_it_does_not_serve_one_users_upload_to_another(analyst_client, analyst):
     upload(analyst_client, csv_bytes([row()]))
     session = analyst_client.session
     other = apps.get_model("auth", "User").objects.create_user("other-analyst")
-    assert storage.load(session, analyst.pk) is not None
-    assert storage.load(session, other.pk) is None
-    assert storage.load({storage.SESSION_KEY: {"token": "../../etc/passwd"}}, analyst.pk) is None
+    assert pending.load(session, analyst.pk) is not None
+    assert pending.load(session, other.pk) is None
+    assert pending.claim(session, other.pk) is None
+    assert pending.load({pending.SESSION_KEY: "../../etc/passwd"}, analyst.pk) is None
+    assert pending.load({pending.SESSION_KEY: {"token": 1}}, analyst.pk) is None
 
 
 def test_it_reads_an_unreadable_file_as_a_message_not_an_exception():
@@ -502,5 +559,5 @@ def test_it_previews_and_confirms_in_a_fixed_number_of_queries(
     assert Statement.objects.count() == size
 
 
-PREVIEW_QUERIES = 33
-CONFIRM_QUERIES = 33
+PREVIEW_QUERIES = 35
+CONFIRM_QUERIES = 38

@@ -73,11 +73,6 @@ VALID = {
 }
 
 
-@pytest.fixture(autouse=True)
-def private_upload_dir(settings, tmp_path):
-    settings.IMPORT_TEMP_DIR = str(tmp_path)
-
-
 @pytest.fixture
 def existing(db):
     """Records the fuzzed row may name, so that both 'new' and 'changed' paths are exercised."""

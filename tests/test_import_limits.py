@@ -32,11 +32,6 @@ RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
-@pytest.fixture(autouse=True)
-def private_upload_dir(settings, tmp_path):
-    settings.IMPORT_TEMP_DIR = str(tmp_path)
-
-
 def column_letter(index: int) -> str:
     letters = ""
     index += 1

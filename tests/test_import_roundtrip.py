@@ -54,11 +54,6 @@ FLUSH_ORDER = (
 SUFFIX = {"csv": "csv", "excel-csv": "csv", "xlsx": "xlsx"}
 
 
-@pytest.fixture(autouse=True)
-def private_upload_dir(settings, tmp_path):
-    settings.IMPORT_TEMP_DIR = str(tmp_path)
-
-
 def statement_facts(statement: Statement) -> tuple:
     """Everything the contributions report says about one statement."""
     mission = statement.contribution.mission

@@ -11,12 +11,13 @@ from pathlib import PurePath
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from missions.imports import storage
+from missions.imports import pending as uploads
 from missions.imports.applying import ImportRefused, confirm_import, preview_import
 from missions.imports.columns import FIRST_DATA_ROW, KNOWN_COLUMNS, REQUIRED_COLUMNS
 from missions.imports.forms import UploadForm
@@ -56,7 +57,7 @@ def _render_upload(
 def _render_preview(
     request: HttpRequest, plan: Plan, notice: str = "", status: int = 200
 ) -> HttpResponse:
-    storage.remember_fingerprint(request.session, plan.fingerprint)
+    uploads.remember_fingerprint(request.session, request.user.pk, plan.fingerprint)
     # Only what needs the analyst's eye, unless all rows are asked for; one page at a time, so
     # that a 20,000-row file is a page of a hundred rows, not a 20,000-row table.
     show_all = request.GET.get("show") == "all"
@@ -102,13 +103,13 @@ class UploadView(ImportAccess, View):
         except ImportFileError as exc:
             form.add_error("file", str(exc))
             return _render_upload(request, form, status=400)
-        storage.store(request.session, request.user.pk, _safe_filename(upload.name), table)
+        uploads.store(request.session, request.user.pk, _safe_filename(upload.name), table)
         return redirect("imports:import_preview")
 
 
 class PreviewView(ImportAccess, View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        pending = storage.load(request.session, request.user.pk)
+        pending = uploads.load(request.session, request.user.pk)
         if pending is None:
             return redirect("imports:import_upload")
         return _render_preview(request, preview_import(pending.table, pending.filename))
@@ -116,19 +117,20 @@ class PreviewView(ImportAccess, View):
 
 class ConfirmView(ImportAccess, View):
     def post(self, request: HttpRequest) -> HttpResponse:
-        pending = storage.load(request.session, request.user.pk)
-        if pending is None or not storage.claim(pending):
-            return _nothing_pending(request)
         try:
-            plan, written = confirm_import(
-                pending.table, pending.filename, pending.fingerprint, request.user
-            )
+            with transaction.atomic():
+                pending = uploads.claim(request.session, request.user.pk)
+                if pending is None:
+                    return _nothing_pending(request)
+                plan, written = confirm_import(
+                    pending.table, pending.filename, pending.fingerprint, request.user
+                )
+                uploads.finish(request.session, request.user.pk)
         except ImportRefused as refused:
-            storage.release(pending)
+            # Nothing was written and the upload is still there: show what stands in the way.
             plan = refused.plan or preview_import(pending.table, pending.filename)
             status = 400 if plan.has_errors else 409
             return _render_preview(request, plan, notice=refused.message, status=status)
-        storage.discard(request.session)
         request.session[DONE_KEY] = {
             "filename": pending.filename,
             "counts": plan.counts,
@@ -139,7 +141,7 @@ class ConfirmView(ImportAccess, View):
 
 class DiscardView(ImportAccess, View):
     def post(self, request: HttpRequest) -> HttpResponse:
-        storage.discard(request.session)
+        uploads.discard(request.session)
         return redirect("imports:import_upload")
 
 

@@ -13,6 +13,7 @@ from missions.models.choices import DocumentKind, MissionStatus, Qualifier, Stat
 from missions.models.directory import Contribution, Mission, Organization, Region
 from missions.models.documents import SourceDocument
 from missions.models.mission_statements import MissionStatement
+from missions.models.pending_imports import PendingImport
 from missions.models.statements import Statement
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "MissionStatement",
     "MissionStatus",
     "Organization",
+    "PendingImport",
     "Qualifier",
     "Region",
     "SourceDocument",
