@@ -151,14 +151,32 @@ def expiring_rows(statements: StatementQuerySet, today: date) -> list[ExpiringRo
 # --- Changes between two dates -------------------------------------------------------------
 
 
-def changes(first: date, last: date) -> list[TimelineEntry]:
-    """Every statement from a document dated ``first`` to ``last``, with the one before it.
+# The order of the changes report: by document, then mission and contribution.
+CHANGES_ORDER = (
+    "document_date",
+    "document_id",
+    "contribution__mission__name",
+    "contribution__name",
+    "pk",
+)
+
+
+def changes_in_period(first: date, last: date) -> StatementQuerySet:
+    """The statements the changes report lists, in its order (for counting and paging)."""
+    return Statement.objects.published_between(first, last).order_by(*CHANGES_ORDER)
+
+
+def changes(first: date, last: date, only: list[int] | None = None) -> list[TimelineEntry]:
+    """Every statement from a document dated ``first`` to ``last``, with the one before it;
+    with ``only`` (statement ids, e.g. one page of ``changes_in_period``), just those.
 
     "Before" is the contribution's previous statement, whatever its date, so that the first
     statement in the period is compared with what stood before the period began. One query:
     the whole history up to ``last`` of the contributions concerned, paired by ``timeline``.
     """
     in_period = Statement.objects.published_between(first, last)
+    if only is not None:
+        in_period = in_period.filter(pk__in=only)
     history = (
         Statement.objects.filter(
             contribution__in=in_period.values("contribution"), document_date__lte=last
@@ -166,7 +184,13 @@ def changes(first: date, last: date) -> list[TimelineEntry]:
         .with_related()
         .order_by()
     )
-    entries = [entry for entry in timeline(history) if entry.statement.document_date >= first]
+    wanted = set(only) if only is not None else None
+    entries = [
+        entry
+        for entry in timeline(history)
+        if entry.statement.document_date >= first
+        and (wanted is None or entry.statement.pk in wanted)
+    ]
     entries.sort(
         key=lambda entry: (
             entry.statement.document_date,
