@@ -224,7 +224,8 @@ class ChangesView(ReportView):
         first, last = self._period(params, today)
         page = page_of(reports.changes_in_period(first, last).values_list("pk", flat=True), params)
         entries = reports.changes(first, last, only=list(page.object_list))
-        return {"first": first, "last": last, "page": page, "entries": entries}
+        fixes = reports.transcription_fixes(first, last)
+        return {"first": first, "last": last, "page": page, "entries": entries, "fixes": fixes}
 
 
 def _in_force(params: dict[str, Any]):

@@ -77,3 +77,32 @@ def test_it_refuses_a_page_that_is_no_number(viewer_client, db):
     response = viewer_client.get("/reports/expiring/", {"page": "abc"})
     assert response.status_code == 400
     assert "Enter a whole number." in response.content.decode()
+
+
+def test_it_lists_a_transcription_fix_with_who_when_and_why(analyst, viewer_client, real_data):
+    from missions.models import Statement
+
+    untso = Statement.objects.get(contribution__mission__acronym="UNTSO", document__number="497")
+    untso.military = 12
+    untso._change_reason = "Typed 11 for 12"
+    untso._history_user = analyst
+    untso.save()
+    today = timezone.localdate()
+
+    response = viewer_client.get(
+        "/reports/changes/", {"from": today.isoformat(), "to": today.isoformat()}
+    )
+    (fix,) = response.context["fixes"]
+    assert (fix.who, fix.reason, fix.statement.document.reference) == (
+        "analyst",
+        "Typed 11 for 12",
+        "29521-497",
+    )
+    assert [str(change) for change in fix.changes] == ["military: 11 -> 12", "total: 11 -> 12"]
+    assert "Transcription fixes in this period" in response.content.decode()
+    # The day before the edit lists nothing.
+    earlier = viewer_client.get(
+        "/reports/changes/",
+        {"from": "2025-01-01", "to": (today - timedelta(days=1)).isoformat()},
+    )
+    assert earlier.context["fixes"] == []
