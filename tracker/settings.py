@@ -82,6 +82,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body over the limit is refused before anything reads (and spools) it.
+    "missions.request_limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -89,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before LoginRequiredMiddleware and the CSRF check's process_view read the body.
+    "missions.request_limits.UploadSlotsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # A logged-in user who is not staff gets a 403 on the admin, not a login loop.
     "missions.middleware.StaffOnlyAdminMiddleware",
@@ -165,9 +169,11 @@ AXES_HTTP_RESPONSE_CODE = 429
 # Besides the console log, keep every failed login (with the lockout flag) in the database, where
 # superusers see it in the admin under "Access failures".
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-# The log names the account and the address of each failure (passwords are always masked): an
-# attack cannot be investigated from "********".
-AXES_SENSITIVE_PARAMETERS = []
+# The console log masks what was typed as the username as well as the password: people type
+# their password into the username field, and a log must never hold one. The account name of
+# each failure stays in the database (Access failures, superusers only) and the log keeps the
+# address, user agent and time, so an attack can still be investigated.
+AXES_SENSITIVE_PARAMETERS = ["username"]
 # The client address the lockout counts. Behind reverse proxies that append to X-Forwarded-For,
 # set TRUSTED_PROXY_COUNT to their number (see README, "Behind a proxy"); otherwise every login
 # would seem to come from the proxy, or a client could forge its address.
@@ -198,6 +204,23 @@ STORAGES = {
     },
 }
 
+# Any request body above REQUEST_MAX_BYTES (default 6 MiB: the import's 5 MB workbook and its
+# form) is refused with 413 before it is read (missions.request_limits).
+try:
+    REQUEST_MAX_BYTES = int(env("REQUEST_MAX_BYTES", str(6 * 1024 * 1024)))
+    # At most this many uploads (multipart POSTs) at a time per account, or per address when
+    # not logged in; the next gets 429. Counted per host, across its worker processes.
+    UPLOADS_PER_USER = int(env("UPLOADS_PER_USER", "2"))
+except ValueError:
+    raise ImproperlyConfigured(
+        "REQUEST_MAX_BYTES and UPLOADS_PER_USER must be whole numbers."
+    ) from None
+if REQUEST_MAX_BYTES < 1024 * 1024 or UPLOADS_PER_USER < 1:
+    raise ImproperlyConfigured(
+        "REQUEST_MAX_BYTES must be at least 1048576 (1 MiB) and UPLOADS_PER_USER at least 1."
+    )
+# Where the upload counters' lock files live (default: the temporary folder).
+UPLOAD_SLOTS_DIR = env("UPLOAD_SLOTS_DIR")
 # Uploads (the spreadsheet import) are refused above 5 MB.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -246,7 +269,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"},
+        # One record, one line: control characters in messages (user input) are escaped.
+        "plain": {
+            "()": "missions.log_safety.SingleLineFormatter",
+            "format": "{asctime} {levelname} {name} {message}",
+            "style": "{",
+        },
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
