@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from missions import report_exports, reports
+from missions.dates import date_range_message, in_date_range
 from missions.exports import Export, ExportFormat, parse_format, write_export
 from missions.models import Statement
 from missions.report_views import MAX_MONTHS, filter_errors
@@ -31,10 +32,13 @@ from missions.report_views import MAX_MONTHS, filter_errors
 
 def iso_date(value: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         message = gettext("%(value)r is not a date (use YYYY-MM-DD)")
         raise argparse.ArgumentTypeError(message % {"value": value}) from None
+    if not in_date_range(day):
+        raise argparse.ArgumentTypeError(f"{value}: {date_range_message()}")
+    return day
 
 
 def export_format(value: str) -> ExportFormat:
