@@ -7,6 +7,7 @@ from django.core.management import BaseCommand, call_command
 from django.db import transaction
 from simple_history.utils import get_history_manager_for_model
 
+from missions.database import analyze
 from missions.models import Contribution, Mission, Organization, Region, SourceDocument, Statement
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "real_data.json"
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             call_command("loaddata", str(FIXTURE), verbosity=0)
             created = record_initial_history()
+        analyze()
         if verbosity:
             self.stdout.write(
                 f"Loaded {FIXTURE.name}; {created} records got a first history entry."

@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import sys
+import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import IO, Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -60,6 +64,31 @@ def months(value: str) -> int:
         message = gettext("%(value)r is not a number of months (1 to %(max)s)")
         raise argparse.ArgumentTypeError(message % {"value": value, "max": MAX_MONTHS})
     return number
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[IO[bytes]]:
+    """A new file in ``path``'s folder that takes ``path``'s name only once it is complete.
+
+    A scheduled job that is killed, or whose query fails, must not leave a report that looks
+    whole (a CSV cut at a line end reads as complete): the rows go to a hidden temporary name
+    next to the target, which is renamed over it at the end (atomic on one file system) and
+    removed on any error. A file already at ``path`` is untouched until then.
+    """
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+    partial = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            yield file
+            file.flush()
+            os.fsync(file.fileno())
+        # mkstemp makes the file for its owner only; a report gets the usual permissions.
+        umask = os.umask(0)
+        os.umask(umask)
+        partial.chmod(0o666 & ~umask)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 class Command(BaseCommand):
@@ -155,7 +184,7 @@ class Command(BaseCommand):
         """A binary stream: the file asked for, or standard output as bytes."""
         if path:
             try:
-                with open(path, "wb") as file:
+                with atomic_file(Path(path)) as file:
                     yield file
             except OSError as exc:
                 message = gettext("Cannot write %(path)s: %(error)s")
