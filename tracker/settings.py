@@ -131,6 +131,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite for a small team (the `make run` default). WAL lets readers go on while one
+    # connection writes; a writer waits up to SQLITE_BUSY_TIMEOUT seconds for the lock instead
+    # of failing; and every transaction takes the write lock when it begins (IMMEDIATE), so
+    # two saves queue up instead of both reading and then one failing with "database is
+    # locked" when it tries to write (SQLite cannot wait for a lock a reader wants to upgrade).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": int(env("SQLITE_BUSY_TIMEOUT", "20")),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
