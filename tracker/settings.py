@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "missions",
 ]
 
@@ -86,6 +88,8 @@ MIDDLEWARE = [
     "missions.request_limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cache-Control: no-store on every page and download (static files are served above).
+    "missions.session_security.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -93,7 +97,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Before LoginRequiredMiddleware and the CSRF check's process_view read the body.
     "missions.request_limits.UploadSlotsMiddleware",
+    # A session older than SESSION_ABSOLUTE_AGE is logged out, whatever its activity.
+    "missions.session_security.AbsoluteSessionLifetimeMiddleware",
+    # request.user.is_verified(): whether this session gave a TOTP code.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # A user who owes a TOTP code (or, with REQUIRE_2FA, a device) goes there first.
+    "missions.session_security.SecondFactorMiddleware",
     # A logged-in user who is not staff gets a 403 on the admin, not a login loop.
     "missions.middleware.StaffOnlyAdminMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -168,6 +178,13 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# And 12 hours after the login at the latest, however active (missions.session_security).
+SESSION_ABSOLUTE_AGE = 12 * 60 * 60
+
+# TOTP (django-otp) as a second factor: anyone signed in may set it up under /account/
+# two-factor/; with REQUIRE_2FA=true, analysts and superusers must.
+REQUIRE_2FA = env_bool("REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = "Mission commitments tracker"
 
 # Login throttling (django-axes): 5 failures for one user from one address give a 15-minute
 # cool-off with HTTP 429. Counting the pair, not the address alone, leaves colleagues behind the
@@ -252,6 +269,10 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # The __Host- prefix: browsers accept these cookies only if Secure, for this host alone
+    # (no Domain) and the whole site (Path=/), so a sibling subdomain cannot set or shadow them.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     if env_bool("BEHIND_TLS_PROXY", False):
         # Only when a proxy that strips and sets X-Forwarded-Proto stands in front.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
