@@ -54,24 +54,25 @@ _ABBREVIATIONS = (
 # date a user can type: filters, report forms and commands, the importer and the models.
 YEAR_MIN = 1900
 YEAR_MAX = 2200
-DATE_MIN = datetime.date(YEAR_MIN, 1, 1)
-DATE_MAX = datetime.date(YEAR_MAX, 12, 31)
+# The same window as whole days: every date a user can type, on any page, form or file.
+EARLIEST_DATE = datetime.date(YEAR_MIN, 1, 1)
+LATEST_DATE = datetime.date(YEAR_MAX, 12, 31)
 
 
 def in_date_range(value: datetime.date) -> bool:
-    return DATE_MIN <= value <= DATE_MAX
+    return EARLIEST_DATE <= value <= LATEST_DATE
 
 
 def date_range_message() -> str:
     return gettext("Enter a date between %(first)s and %(last)s.") % {
-        "first": DATE_MIN.isoformat(),
-        "last": DATE_MAX.isoformat(),
+        "first": EARLIEST_DATE.isoformat(),
+        "last": LATEST_DATE.isoformat(),
     }
 
 
 def validate_date_in_range(value: datetime.date | None) -> None:
-    """A form validator: a date outside DATE_MIN..DATE_MAX is refused with one message, before
-    any report does arithmetic with it (three months before 0001-01-01 is no date)."""
+    """A form validator: a date outside EARLIEST_DATE..LATEST_DATE is refused with one message,
+    before any report does arithmetic with it (three months before 0001-01-01 is no date)."""
     from django.core.exceptions import ValidationError  # here: the rest of this module is pure
 
     if value is not None and not in_date_range(value):

@@ -84,10 +84,10 @@ def test_it_refuses_an_out_of_range_date_on_the_command_line(data):
 
 
 def test_it_shares_one_bound_with_the_importer():
-    assert dates.DATE_MIN.isoformat() == "1900-01-01"
-    assert dates.DATE_MAX.isoformat() == "2200-12-31"
-    assert read_plain_date("1900-01-01") == dates.DATE_MIN
-    assert read_plain_date("2200-12-31") == dates.DATE_MAX
+    assert dates.EARLIEST_DATE.isoformat() == "1900-01-01"
+    assert dates.LATEST_DATE.isoformat() == "2200-12-31"
+    assert read_plain_date("1900-01-01") == dates.EARLIEST_DATE
+    assert read_plain_date("2200-12-31") == dates.LATEST_DATE
     for outside in ("1899-12-31", "2201-01-01"):
         with pytest.raises(CellError):
             read_plain_date(outside)

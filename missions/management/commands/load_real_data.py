@@ -8,10 +8,19 @@ from django.db import transaction
 from simple_history.utils import get_history_manager_for_model
 
 from missions.database import analyze
-from missions.models import Contribution, Mission, Organization, Region, SourceDocument, Statement
+from missions.models import (
+    Contribution,
+    Mission,
+    MissionStatement,
+    Organization,
+    Region,
+    SourceDocument,
+    Statement,
+)
+from missions.supersession import refresh_supersession
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "real_data.json"
-MODELS = (Organization, Region, SourceDocument, Mission, Contribution, Statement)
+MODELS = (Organization, Region, SourceDocument, Mission, Contribution, Statement, MissionStatement)
 
 
 class Command(BaseCommand):
@@ -31,6 +40,8 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             call_command("loaddata", str(FIXTURE), verbosity=0)
+            # loaddata saves raw, past the models' save(): draw every line of time once.
+            refresh_supersession()
             created = record_initial_history()
         analyze()
         if verbosity:
