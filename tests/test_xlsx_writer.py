@@ -193,7 +193,7 @@ def test_it_closes_the_download_spool_when_the_rows_fail(temp_folder, monkeypatc
     assert list(temp_folder.iterdir()) == []
 
 
-def test_it_closes_the_download_spool_when_the_client_goes_away(temp_folder, monkeypatch):
+def test_it_closes_the_download_spool_when_the_client_goes_away(db, temp_folder, monkeypatch):
     opened = []
     real = tempfile.TemporaryFile
     monkeypatch.setattr(
