@@ -20,6 +20,7 @@ from django.db.models import Count, Q
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from missions.dates import validate_date_in_range
 from missions.models import Organization, Region, SourceDocument, Statement, Status
 from missions.querysets import StatementQuerySet
 
@@ -121,10 +122,18 @@ class ContributionFilter(django_filters.FilterSet):
         distinct=False,
     )
     end_after = django_filters.DateFilter(
-        label=_("Ends on or after"), field_name="end_date", lookup_expr="gte", widget=DateInput
+        label=_("Ends on or after"),
+        field_name="end_date",
+        lookup_expr="gte",
+        widget=DateInput,
+        validators=[validate_date_in_range],
     )
     end_before = django_filters.DateFilter(
-        label=_("Ends on or before"), field_name="end_date", lookup_expr="lte", widget=DateInput
+        label=_("Ends on or before"),
+        field_name="end_date",
+        lookup_expr="lte",
+        widget=DateInput,
+        validators=[validate_date_in_range],
     )
     expires_within = django_filters.NumberFilter(
         label=_("Expires within (months)"),
@@ -137,6 +146,7 @@ class ContributionFilter(django_filters.FilterSet):
         label=_("As of"),
         method="filter_nothing",
         widget=DateInput,
+        validators=[validate_date_in_range],
         help_text=_("The table as the documents stood on that day."),
     )
     corrected = django_filters.BooleanFilter(
