@@ -134,8 +134,10 @@ class Command(BaseCommand):
         return export
 
     def build_summary(self, options: dict[str, Any], today: date) -> Export:
-        statements = Statement.objects.as_of(options.get("as_of"))
-        return report_exports.summary_export(statements, options["by"] or reports.SUMMARY_BY)
+        day = options.get("as_of") or today
+        return report_exports.summary_export(
+            reports.summaries(day, options["by"] or reports.SUMMARY_BY)
+        )
 
     def build_expiring(self, options: dict[str, Any], today: date) -> Export:
         statements = reports.expiring(Statement.objects.all(), options["months"], today)
