@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from missions.models import Organization, Region, SourceDocument, Statement, Status
 from missions.querysets import StatementQuerySet
@@ -33,6 +34,9 @@ PERSONNEL_CATEGORIES = (
     ("civilian", _("civilian experts")),
     ("police", _("police")),
 )
+
+# The filters on the end date: a row that states no end is never among their rows.
+END_FILTERS = ("end_after", "end_before", "expires_within")
 
 # The order a table or export lists rows in unless the user sorts.
 DEFAULT_ORDER = ("contribution__mission__name", "contribution__name", "pk")
@@ -147,14 +151,36 @@ class ContributionFilter(django_filters.FilterSet):
         queryset = queryset.as_of(self.form.cleaned_data.get("as_of"))
         return super().filter_queryset(queryset)
 
-    def filter_without(self, name: str) -> StatementQuerySet:
-        """The rows with every filter but ``name`` applied: the base of that field's facet."""
+    def filter_without(self, *names: str) -> StatementQuerySet:
+        """The rows with every filter but ``names`` applied: the base of a field's facet."""
         self.errors  # noqa: B018 - validates the form, so cleaned_data exists
         queryset = self.queryset.all().as_of(self.form.cleaned_data.get("as_of"))
         for field, value in self.form.cleaned_data.items():
-            if field != name:
+            if field not in names:
                 queryset = self.filters[field].filter(queryset, value)
         return queryset
+
+    def left_out(self) -> list[str]:
+        """What the filters leave out without the reader asking: an end filter cannot keep a
+        row that states no end (open-ended, or not given), so say how many the other filters
+        would have shown. One COUNT query, only when an end filter is used."""
+        self.errors  # noqa: B018 - validates the form, so cleaned_data exists
+        used = [name for name in END_FILTERS if self.form.cleaned_data.get(name) is not None]
+        if not used:
+            return []
+        count = self.filter_without(*END_FILTERS).filter(end_date__isnull=True).count()
+        if not count:
+            return []
+        return [
+            ngettext(
+                "%(count)s row without a stated end (open-ended or not given) is not shown: "
+                "an end filter cannot place it.",
+                "%(count)s rows without a stated end (open-ended or not given) are not shown: "
+                "an end filter cannot place them.",
+                count,
+            )
+            % {"count": count}
+        ]
 
     def filter_text(self, queryset: StatementQuerySet, name: str, value: str) -> StatementQuerySet:
         condition = Q()
@@ -180,7 +206,10 @@ class ContributionFilter(django_filters.FilterSet):
     ) -> StatementQuerySet:
         if value is None:
             return queryset
-        return queryset.expiring_within(months=int(value), today=self.today)
+        # The expiring report's rule (commitments only, both days included), from the day the
+        # rows stand on.
+        day = self.form.cleaned_data.get("as_of") or self.today
+        return queryset.expiring_within(months=int(value), today=day)
 
     def filter_nothing(self, queryset: StatementQuerySet, name: str, value: Any):
         # as_of picks the rows in filter_queryset; it is a field only for the form and errors.

@@ -31,6 +31,7 @@ def contributions(request: HttpRequest) -> HttpResponse:
     filterset, rows = filter_contributions(request.GET, today)
     as_of = getattr(filterset.form, "cleaned_data", {}).get("as_of")
     table, notices = build_table(rows, request.GET, today, as_of)
+    notices = filterset.left_out() + notices
     choices = column_choices()
     shown = [column.name for column in table.columns]
     return render(
