@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import django_filters
@@ -17,6 +18,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import QueryDict
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -214,6 +216,35 @@ class ContributionFilter(django_filters.FilterSet):
     def filter_nothing(self, queryset: StatementQuerySet, name: str, value: Any):
         # as_of picks the rows in filter_queryset; it is a field only for the form and errors.
         return queryset
+
+
+def applied_filters(filterset: ContributionFilter) -> list[tuple[str, str]]:
+    """(label, value in words) for every filter in use, in the form's order: what a printed
+    page or a shared screenshot must say it holds."""
+    if not filterset.is_valid():
+        return []
+    labels = dict(Status.choices) | {key: str(label) for key, label in PERSONNEL_CATEGORIES}
+    applied = []
+    for name, value in filterset.form.cleaned_data.items():
+        if value is None or value == "" or value is False:
+            continue
+        if isinstance(value, date):
+            shown = date_format(value)
+        elif isinstance(value, str):
+            shown = value
+        elif isinstance(value, SourceDocument):
+            shown = value.reference
+        elif isinstance(value, Decimal | int):
+            shown = str(int(value))
+        else:
+            # Several choices: the values sent (acronyms, region names, status keys) say it,
+            # without reading the chosen rows again.
+            sent = [labels.get(item, item) for item in filterset.data.getlist(name)]
+            if not sent:
+                continue
+            shown = ", ".join(str(item) for item in sent)
+        applied.append((str(filterset.filters[name].label), shown))
+    return applied
 
 
 def filter_contributions(

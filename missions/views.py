@@ -15,7 +15,7 @@ from django.utils import timezone
 from missions import reports
 from missions.dashboard import dashboard_day, ending_lists, timeline_rows, timeline_total
 from missions.diffs import timeline
-from missions.filters import facets, filter_contributions
+from missions.filters import applied_filters, facets, filter_contributions
 from missions.models import Mission, SourceDocument, Statement
 from missions.roles import VIEW_PERMISSION
 from missions.tables import build_table, column_choices
@@ -43,9 +43,10 @@ def contributions(request: HttpRequest) -> HttpResponse:
             "facets": facets(filterset),
             "columns": choices,
             "shown_columns": shown,
-            # Keep the column chooser open only when the reader has narrowed the columns.
-            "columns_narrowed": len(shown) < len(choices),
+            # Keep the column chooser open only when the reader has picked the columns.
+            "columns_narrowed": bool(request.GET.getlist("columns")),
             "notices": notices,
+            "applied_filters": applied_filters(filterset),
             "today": today,
         },
     )

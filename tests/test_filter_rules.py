@@ -79,3 +79,23 @@ def test_it_has_one_rule_for_expiring_in_the_filter_and_the_report(viewer_client
     assert [s.contribution.name for s in report] == expected
     page = viewer_client.get("/reports/expiring/", {"months": "3"})
     assert [row.statement.contribution.name for row in page.context["rows"]] == expected
+
+
+def test_it_says_which_filters_are_in_use_for_print(viewer_client, db):
+    f.statement(
+        contribution=f.contribution(mission=f.mission(organization=f.organization(acronym="EU")))
+    )
+
+    response = viewer_client.get(
+        "/",
+        {"organization": "EU", "status": ["continued", "not_feasible"], "end_before": "2027-06-30"},
+    )
+
+    assert response.context["applied_filters"] == [
+        ("Organization", "EU"),
+        ("Status", "continued, not feasible"),
+        ("Ends on or before", "June 30, 2027"),
+    ]
+    html = " ".join(response.content.decode().split())
+    assert '<span class="active-filter">Organization: EU</span>' in html
+    assert viewer_client.get("/").context["applied_filters"] == []
