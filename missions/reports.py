@@ -228,15 +228,18 @@ def _group_label(by: SummaryBy, value: str) -> str:
 # --- Expiring mandates ---------------------------------------------------------------------
 
 
-def expiring(statements: StatementQuerySet, months: int, today: date) -> StatementQuerySet:
-    """Statements in force on ``today`` (the day asked about) whose end falls from that day to
-    ``months`` months on, soonest first.
+def expiring(
+    statements: StatementQuerySet, months: int, today: date, *, corrected: bool = False
+) -> StatementQuerySet:
+    """Statements in force on ``today`` whose end falls from that day to ``months`` months on,
+    soonest first (``today`` is the day asked about: an as-of day works the same way).
 
     Only each contribution's statement in force counts; the rule of "expiring" (commitments
-    only, both days included) is ``expiring_within``'s, the same as the table's filter.
+    only, both days included) is ``expiring_within``'s, the same as the table's filter. With
+    ``corrected``, a statement corrected since reads as corrected.
     """
     return (
-        statements.as_of(today)
+        statements.as_of(today, corrected=corrected)
         .expiring_within(months=months, today=today)
         .with_related()
         .order_by("end_date", "contribution__mission__name", "contribution__name", "pk")

@@ -15,8 +15,9 @@ from django.utils import timezone
 from missions import reports
 from missions.dashboard import dashboard_day, ending_lists, timeline_rows, timeline_total
 from missions.diffs import timeline
-from missions.filters import applied_filters, facets, filter_contributions
+from missions.filters import ContributionFilter, applied_filters, facets, filter_contributions
 from missions.models import Mission, SourceDocument, Statement
+from missions.querysets import StatementQuerySet
 from missions.roles import VIEW_PERMISSION
 from missions.tables import build_table, column_choices
 from missions.timeline import build_timeline
@@ -33,6 +34,7 @@ def contributions(request: HttpRequest) -> HttpResponse:
     table, notices = build_table(rows, request.GET, today, as_of)
     notices = filterset.left_out() + notices
     choices = column_choices()
+    corrected_later, corrected_url = corrections_since(filterset, rows, request)
     shown = [column.name for column in table.columns]
     return render(
         request,
@@ -47,9 +49,28 @@ def contributions(request: HttpRequest) -> HttpResponse:
             "columns_narrowed": bool(request.GET.getlist("columns")),
             "notices": notices,
             "applied_filters": applied_filters(filterset),
+            "corrected_later": corrected_later,
+            "corrected_url": corrected_url,
             "today": today,
         },
     )
+
+
+def corrections_since(
+    filterset: ContributionFilter, rows: StatementQuerySet, request: HttpRequest
+) -> tuple[int, str]:
+    """On an as-of view as the documents stood: how many rows a later correction changed, and
+    the same view as corrected since. (0, "") on other views."""
+    cleaned = filterset.form.cleaned_data if filterset.is_valid() else {}
+    if not cleaned.get("as_of") or cleaned.get("corrected"):
+        return 0, ""
+    count = rows.corrected_later().count()
+    if not count:
+        return 0, ""
+    params = request.GET.copy()
+    params["corrected"] = "1"
+    params.pop("page", None)
+    return count, f"?{params.urlencode()}"
 
 
 @permission_required(VIEW_PERMISSION, raise_exception=True)

@@ -387,3 +387,22 @@ def test_it_refuses_the_report_pages_to_someone_without_view_permission(client, 
     response = client.get(reverse("reports:summary"))
 
     assert response.status_code == 403
+
+
+def test_it_sums_as_corrected_since_when_asked(db):
+    contribution = factories.contribution()
+    wrong = factories.statement(
+        contribution=contribution, document=factories.document(date=date(2025, 4, 4)), military=5
+    )
+    factories.statement(
+        contribution=contribution,
+        document=factories.document(date=date(2025, 5, 23)),
+        kind="correction",
+        corrects=wrong,
+        military=8,
+    )
+
+    (stood,) = reports.summaries(date(2025, 5, 1), ["status"])
+    (corrected,) = reports.summaries(date(2025, 5, 1), ["status"], corrected=True)
+
+    assert (stood.total.military.known, corrected.total.military.known) == (5, 8)
