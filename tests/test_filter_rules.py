@@ -99,3 +99,22 @@ def test_it_says_which_filters_are_in_use_for_print(viewer_client, db):
     html = " ".join(response.content.decode().split())
     assert '<span class="active-filter">Organization: EU</span>' in html
     assert viewer_client.get("/").context["applied_filters"] == []
+
+
+# The table's plain count (tests/test_contributions_table.py) plus one COUNT for the rows an end
+# filter leaves out.
+QUERIES_WITH_END_FILTER = 15
+
+
+def test_it_counts_what_an_end_filter_leaves_out_in_one_query_at_any_size(
+    viewer_client, django_assert_num_queries
+):
+    url = "/?end_before=2027-06-30"
+    f.portfolio(10)
+    viewer_client.get(url)  # warm up: the session's first save differs
+    with django_assert_num_queries(QUERIES_WITH_END_FILTER):
+        viewer_client.get(url)
+    f.portfolio(490)
+    with django_assert_num_queries(QUERIES_WITH_END_FILTER):
+        response = viewer_client.get(url)
+    assert response.context["notices"] == []  # every portfolio row states its end
