@@ -27,3 +27,9 @@ def precise(value: date | None, precision: str | None) -> str:
 def with_qualifier(count: int | None, qualifier: str) -> str:
     """``{{ statement.effective_total|with_qualifier:statement.qualifier }}``: "~10", "max. 10"."""
     return formatting.personnel_with_qualifier(count, qualifier)
+
+
+@register.filter
+def precise_start(value: date | None, precision: str | None) -> str:
+    """``{{ document.date|precise_start:document.date_precision }}``: "May 2025", not "end of"."""
+    return dates.format_precise(value, precision, dates.Bound.START)
