@@ -293,3 +293,19 @@ def test_it_runs_the_same_queries_with_corrections_and_mission_statements_at_any
             marks = "corrected by" if document == earlier else "corrects <a"
             assert html.count(marks) == 1 + count
             assert html.count('class="entry mission-statement"') == 1 + count
+
+
+def test_it_writes_the_marks_in_dutch(viewer_client, real_data):
+    letter = SourceDocument.objects.get(dossier="29521", number="493")
+    answers = SourceDocument.objects.get(dossier="29521", number="497")
+    dutch = {"HTTP_ACCEPT_LANGUAGE": "nl"}
+
+    corrected = _text(viewer_client.get(f"/documents/{letter.pk}/", **dutch).content.decode())
+    stated = _text(viewer_client.get(f"/documents/{answers.pk}/", **dutch).content.decode())
+
+    assert corrected.count("gecorrigeerd door 29521-497, answer 11") == 2
+    assert "begin en einde afgeleid derived: the year 2025" in corrected
+    assert "Kamerstuk 29521, nr. 497 nummer afgeleid" in stated
+    assert "23 mei 2025 (op de dag nauwkeurig) datum afgeleid" in stated
+    assert stated.count("corrigeert 29521-493") == 2
+    assert "Wat dit document over de missies zelf vermeldt" in stated
