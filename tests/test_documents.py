@@ -255,11 +255,14 @@ def test_it_lists_what_497_states_about_missions_themselves(viewer_client, real_
     ) in section
 
 
-def test_it_says_when_a_document_states_nothing_about_a_mission_itself(viewer_client, real_data):
+def test_it_leaves_out_the_section_when_a_document_states_nothing_about_a_mission_itself(
+    viewer_client, real_data
+):
     letter = SourceDocument.objects.get(dossier="29521", number="493")
     html = viewer_client.get(f"/documents/{letter.pk}/").content.decode()
 
-    assert "<li>This document makes no statement about a mission itself.</li>" in html
+    assert "What this document states about missions themselves" not in html
+    assert "mission-statement" not in html
 
 
 def test_it_runs_the_same_queries_with_corrections_and_mission_statements_at_any_size(

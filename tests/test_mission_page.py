@@ -168,10 +168,15 @@ def test_it_shows_what_497_says_about_emasoh_itself(viewer_client, real_data):
     assert "<li>No statements yet.</li>" in html
 
 
-def test_it_says_when_no_document_states_anything_about_the_mission_itself(viewer_client, aspides):
+def test_it_leaves_out_the_section_when_no_document_states_anything_about_the_mission_itself(
+    viewer_client, aspides
+):
     html = viewer_client.get(f"/missions/{aspides.pk}/").content.decode()
 
-    assert "<li>No document states anything about the mission itself.</li>" in html
+    assert "What the documents said about the mission" not in html
+    assert "mission-statement" not in html
+    # The statements about its contributions are still there.
+    assert html.count('<li class="entry') == 2
 
 
 def test_it_marks_the_aspides_statement_of_493_as_corrected_on_the_mission_page(
