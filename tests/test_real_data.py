@@ -479,3 +479,10 @@ def test_it_flags_the_mrtt_year_as_derived_and_nothing_else():
     assert list(Statement.objects.filter(end_inferred=True).values_list("pk", flat=True)) == [
         statement.pk
     ]
+
+
+def test_it_never_reuses_the_pks_of_emasohs_retired_contribution():
+    # A database loaded before 4e6cc80 still holds contribution 12 and statement 28 (EMASoH's
+    # invented contribution); loaddata would turn them into other facts if the pks came back.
+    assert not Contribution.objects.filter(pk=12).exists()
+    assert not Statement.objects.filter(pk=28).exists()
