@@ -1,0 +1,424 @@
+"""From a letter's text to proposed statements, one per Dutch contribution it states something
+about, each with the sentence it was read from. The proposals never invent: a figure that is
+not a Dutch one (a mission's size, a count of countries) is left out, a figure the text does
+not give stays empty, and every guess carries a "check" reason an analyst can see.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from missions.dates import PreciseDate
+from missions.letters.header import Header, read_header
+from missions.letters.matching import KnownMission, MissionIndex, MissionMatch, new_missions
+from missions.letters.numbers import read_number
+from missions.letters.phrases import (
+    REPORTED_EARLIER,
+    Figure,
+    Period,
+    category_of,
+    figures,
+    nearest_status,
+    period,
+    statuses,
+)
+from missions.letters.text import clean, paragraphs, sentences
+
+PERSONNEL = ("military", "civilian", "police", "total")
+QUALIFIER_WORDS = {
+    "exact": "",
+    "approximately": "about ",
+    "at_most": "at most ",
+    "at_least": "at least ",
+}
+
+# What a contribution is: a unit, a capability, a kind of staff. "bijdrage" and "inzet" are
+# generic: they only make a proposal together with a mission and a status of their own.
+_HEAD = re.compile(
+    r"\b(?:\w*compagnie|bataljon|peloton|detachement|\w*eenheid|(?:[A-Z]+\s+)?team|\w+team|staf"
+    r"|stafofficier(?:en)?|staffunctionaris(?:sen)?|officier(?:en)?|commandant|Force Commander"
+    r"|\w*helikopters?|fregat(?:ten)?|\w*schip|schepen|onderzeeboot|mijnenjagers?"
+    r"|F-35's|\w*vliegtuig(?:en)?|MRTT|trainers|adviseurs|waarnemers|verbindingsofficier(?:en)?"
+    r"|mariniers|politiefunctionarissen|civiele experts)\b",
+)
+_GENERIC = re.compile(r"\b(?:\w*bijdragen?|\w*inzet|deelname)\b", re.IGNORECASE)
+_DUTCH = re.compile(
+    r"\b(?:Nederland|Nederlandse|Nederlands|kabinet|Defensie|NL|krijgsmacht|ons land"
+    r"|Koninklijke\s+(?:Marine|Landmacht|Luchtmacht|Marechaussee))\b|\bis besloten\b"
+)
+# A sentence that only announces what the letter is about ("informeert het kabinet u over").
+_ANNOUNCEMENT = re.compile(
+    r"\binformeer\w*\b.{0,80}?\b(?:over|hierbij)\b|\bwordt\b.{0,60}\bingegaan\b"
+    r"|\bgaat\b.{0,30}\bin op\b"
+    r"|\bwordt uw Kamer\b|\bgeïnformeerd over\b",
+    re.IGNORECASE,
+)
+# A sentence that goes on about the contribution of the one before it.
+_CONTINUATION = re.compile(
+    r"^(?:Dit|Dat|Het|Deze|Die)\s+(?:is|betreft|omvat|gaat om|zijn|bestaat uit|telt)\b"
+    r"|^Het gaat (?:hierbij )?om\b"
+    r"|^(?:Deze|De)\s+(?:inzet|bijdrage|eenheid)\s+(?:bestaat|omvat|is|telt)\b"
+)
+_CITATION_PARENS = re.compile(r"\((?:[^()]*?\b(?:Kamerstuk|kst-|d\.d\.)[^()]*)\)")
+_SEPARATOR = re.compile(r",\s+(?:en\s+)?|\s+en\s+|;\s+")
+_MODIFIER_STOP = {
+    "een", "de", "het", "van", "met", "aan", "en", "tot", "huidige", "nederlandse", "dit", "is",
+    "bij", "voor", "in", "op", "om", "uit", "ook", "daarnaast", "inzet", "vorm",
+}  # fmt: skip
+_EQUIPMENT = re.compile(
+    r"helikopter|schip|schepen|vliegtuig|fregat|MRTT|F-35|onderzeeboot|mijnenjager"
+)
+_QUALIFIER_WORD = re.compile(r"maximaal|ongeveer|circa|ruim|minimaal|ca\.|bijna")
+_TAIL_STOP = re.compile(
+    r"^\s*(?:ook\b|tevens\b|daarnaast\b|in te\b|te\s+\w+en\b|bij te dragen|,|\.|;|\(|\)"
+    r"|aan\b|ten\b|tot\b|t/m\b|vanaf\b|per\b|voor de duur\b|van (?:\d|januari|februari|maart"
+    r"|april|mei|juni|juli|augustus|september|oktober|november|december)"
+    r"|levert\b|leveren\b|en\b|bestaat\b|is\b|zijn\b|wordt\b|worden\b|maakt\b)",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Proposal:
+    mission: str = ""
+    mission_pk: int | None = None
+    new_mission: MissionMatch | None = None
+    contribution: str = ""
+    status: str = ""
+    military: int | None = None
+    civilian: int | None = None
+    police: int | None = None
+    total: int | None = None
+    qualifier: str = "exact"
+    start: PreciseDate | None = None
+    end: PreciseDate | None = None
+    quote: str = ""
+    paragraph: int = 0
+    check: list[str] = field(default_factory=list)
+    generic: bool = False
+
+    @property
+    def location(self) -> str:
+        return f"paragraph {self.paragraph}" if self.paragraph else ""
+
+    @property
+    def has_figure(self) -> bool:
+        return any(getattr(self, name) is not None for name in PERSONNEL)
+
+    def as_json(self) -> dict:
+        return {
+            "mission": self.mission,
+            "contribution": self.contribution,
+            "status": self.status,
+            **{name: getattr(self, name) for name in PERSONNEL},
+            "qualifier": self.qualifier if self.has_figure else None,
+            "start": self.start.value.isoformat() if self.start else None,
+            "start_precision": str(self.start.precision) if self.start else None,
+            "end": self.end.value.isoformat() if self.end else None,
+            "end_precision": str(self.end.precision) if self.end else None,
+            "quote": self.quote,
+            "location": self.location or None,
+            "check": list(self.check),
+        }
+
+
+@dataclass
+class Reading:
+    text: str
+    header: Header
+    proposals: list[Proposal]
+
+    def as_json(self) -> dict:
+        h = self.header
+        return {
+            "document": {
+                "dossier": h.dossier or None,
+                "number": h.number or None,
+                "date": h.date.isoformat() if h.date else None,
+                "kind": h.kind,
+                "title": h.title or None,
+            },
+            "cites": [reference.key for reference in h.cites],
+            "statements": [proposal.as_json() for proposal in self.proposals],
+        }
+
+
+def read_letter(raw: str, missions: list[KnownMission]) -> Reading:
+    """Read a letter: its header and the statements it makes about Dutch contributions."""
+    text = clean(raw)
+    header = read_header(text)
+    builder = _Builder(text, header, MissionIndex(missions))
+    return Reading(text, header, builder.build())
+
+
+class _Builder:
+    def __init__(self, text: str, header: Header, index: MissionIndex) -> None:
+        self.text, self.header, self.index = text, header, index
+        self.proposals: list[Proposal] = []
+
+    def build(self) -> list[Proposal]:
+        body = self.text[self.header.body_start :]
+        section: MissionMatch | None = None
+        title_mission = self._missions(self.header.title, sentence_level=True)
+        for paragraph in paragraphs(body):
+            if paragraph.heading:
+                section = self._heading_mission(paragraph.text)
+                continue
+            context: MissionMatch | None = None
+            last: Proposal | None = None
+            for sentence in sentences(paragraph.text):
+                masked = _mask(sentence)
+                if last is not None and _CONTINUATION.match(sentence):
+                    self._continue(last, sentence, masked)
+                    continue
+                made = self._sentence(
+                    sentence,
+                    masked,
+                    paragraph.index,
+                    context or section or _first(title_mission),
+                    "an earlier sentence" if context else "the heading" if section else "the title",
+                )
+                mentioned = self._missions(masked, sentence_level=True)
+                context = mentioned[0] if mentioned else context
+                last = made[-1] if made else last
+        return [p for p in self.proposals if p.mission or p.has_figure]
+
+    # -- missions ---------------------------------------------------------------------------
+
+    def _missions(self, passage: str, sentence_level: bool = False) -> list[MissionMatch]:
+        known = self.index.find(passage)
+        if known:
+            return known
+        found = new_missions(passage, self.text)
+        return sorted(found, key=lambda m: (m.evidence, m.start)) if sentence_level else found
+
+    def _heading_mission(self, heading: str) -> MissionMatch | None:
+        known = self.index.find(heading)
+        if known:
+            return known[0]
+        inner = re.search(r"\(([^()]+)\)\s*$", heading)
+        if inner and re.search(r"[A-Z].*[A-Z]|^[A-Z][a-z]+ [A-Z]", inner[1]):
+            return MissionMatch(inner[1].strip(), "", None, 0)
+        return None
+
+    # -- one sentence -----------------------------------------------------------------------
+
+    def _sentence(
+        self, sentence: str, masked: str, paragraph: int, fallback: MissionMatch | None, where: str
+    ) -> list[Proposal]:
+        dutch_figures = [f for f in figures(masked) if not f.not_dutch]
+        if not _DUTCH.search(masked):
+            return []
+        if _ANNOUNCEMENT.search(masked) and not dutch_figures:
+            return []
+        items = _items(masked, lambda text: bool(self._missions(text)))
+        whole_period = period(masked, self.header.date)
+        whole_status = statuses(masked)
+        sentence_missions = self._missions(masked, sentence_level=True)
+        made = []
+        for start, end, head, generic in items:
+            span = masked[start:end]
+            own_figures = [f for f in figures(span) if not f.not_dutch]
+            own_missions = self._missions(span, sentence_level=True)
+            status_read = nearest_status(statuses(span), head - start) or nearest_status(
+                whole_status, head
+            )
+            if generic and (not own_missions or status_read is None):
+                continue
+            if not own_figures and status_read is None:
+                continue
+            proposal = Proposal(quote=sentence, paragraph=paragraph, generic=generic)
+            self._mission(proposal, own_missions or sentence_missions, fallback, where)
+            proposal.contribution = _contribution(masked, head, generic, own_figures)
+            _apply_figures(proposal, own_figures)
+            own_period = period(span, self.header.date)
+            _apply_period(proposal, own_period if own_period else whole_period)
+            _apply_status(proposal, status_read, own_figures, masked, self.header.date)
+            made.append(proposal)
+        self.proposals.extend(made)
+        return made
+
+    def _mission(
+        self,
+        proposal: Proposal,
+        found: list[MissionMatch],
+        fallback: MissionMatch | None,
+        where: str,
+    ) -> None:
+        match = found[0] if found else fallback
+        if match is None:
+            proposal.check.append("the text names no mission here: choose one")
+            return
+        if not found:
+            proposal.check.append(f"mission taken from {where}")
+        if match.doubt:
+            proposal.check.append(match.doubt)
+        if match.known is not None:
+            proposal.mission, proposal.mission_pk = match.known.label, match.known.pk
+        else:
+            proposal.mission, proposal.new_mission = match.label, match
+            proposal.check.append(f"no mission in the tracker matches '{match.name}': a new one")
+
+    def _continue(self, last: Proposal, sentence: str, masked: str) -> None:
+        """ "Dit is een inzet van maximaal 175 militairen ...": more about the last proposal."""
+        own = [f for f in figures(masked) if not f.not_dutch]
+        if not last.has_figure:
+            _apply_figures(last, own)
+            if own and last.generic:
+                last.contribution = _contribution(masked, own[0].start, False, own)
+        said = period(masked, self.header.date)
+        if said.start and last.start is None:
+            last.start = said.start
+        if said.end and last.end is None:
+            last.end = said.end
+        last.check.extend(note for note in said.notes if note not in last.check)
+        if last.status == "continued" and not last.has_figure:
+            pass
+        last.quote = f"{last.quote} {sentence}"
+
+
+def _first(found: list[MissionMatch]) -> MissionMatch | None:
+    return found[0] if found else None
+
+
+def _mask(sentence: str) -> str:
+    """Blank out cited documents, keeping offsets: their numbers and dates are not the letter's."""
+    return _CITATION_PARENS.sub(lambda m: " " * len(m.group(0)), sentence)
+
+
+def _depth_zero_separators(text: str) -> list[tuple[int, int]]:
+    protected = re.sub(r"tot en met", "tot_en_met", text)
+    depth, spans = 0, []
+    for match in _SEPARATOR.finditer(protected):
+        depth = protected[: match.start()].count("(") - protected[: match.start()].count(")")
+        if depth == 0:
+            spans.append((match.start(), match.end()))
+    return spans
+
+
+def _items(masked: str, names_mission) -> list[tuple[int, int, int, bool]]:
+    """The contributions a sentence lists: (start, end, head offset, generic) per item.
+
+    A list "een commandant, ongeveer vijftien personen staf en drie helikopters" gives one item
+    per part that names a unit or gives a figure; "de Nederlandse bijdrage aan X" is a generic
+    item of its own; other parts belong to the item before them.
+    """
+    cuts = [0, *(end for _, end in _depth_zero_separators(masked)), len(masked)]
+    parts = [(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1)]
+    items: list[list] = []
+    for start, end in parts:
+        text = masked[start:end]
+        head = _HEAD.search(text)
+        figure = next((f for f in figures(text) if not f.not_dutch), None)
+        anchor = head.start() if head else figure.start if figure else None
+        generic = _GENERIC.search(text)
+        if anchor is not None:
+            items.append([start, end, start + anchor, False])
+        elif (
+            generic and (not items or items[-1][3]) and (_DUTCH.search(text) or names_mission(text))
+        ):
+            items.append([start, end, start + generic.start(), True])
+        elif items:
+            items[-1][1] = end
+        else:
+            items.append([start, end, start + generic.start() if generic else None, True])
+    if items and items[0][2] is None:
+        # Leading parts without a unit: the whole sentence is one generic item, or the
+        # preamble of the first item.
+        if len(items) == 1:
+            generic = _GENERIC.search(masked)
+            items[0][2] = generic.start() if generic else 0
+        else:
+            items[1][0] = items[0][0]
+            items.pop(0)
+    return [tuple(item) for item in items]
+
+
+def _contribution(masked: str, head: int, generic: bool, own: list[Figure]) -> str:
+    """The words that name the contribution: its head with modifiers and a short tail."""
+    if generic:
+        match = _GENERIC.search(masked, head)
+        return match.group(0) if match else "bijdrage"
+    match = _HEAD.match(masked, head)
+    if match is None:
+        figure = own[0] if own else None
+        noun = figure.text.split()[-1] if figure else masked[head:].split()[0]
+        start = masked.index(noun, head)
+        match = re.compile(re.escape(noun)).match(masked, start)
+    before = masked[: match.start()].split()
+    modifiers: list[str] = []
+    equipment = bool(_EQUIPMENT.search(match.group(0)))
+    for word in reversed(before[-3:]):
+        bare = word.strip(",.;")
+        if bare.lower() in _MODIFIER_STOP or _QUALIFIER_WORD.fullmatch(bare.lower()):
+            break
+        # "drie transporthelikopters" names the capability; "twee stafofficieren" is a figure.
+        if (read_number(bare) is not None and not equipment) or category_of(bare, "") != "":
+            break
+        if word.endswith((",", ";")):
+            break
+        modifiers.insert(0, bare)
+    tail = _tail(masked[match.end() :])
+    words = " ".join([*modifiers, match.group(0), tail]).strip()
+    return " ".join(words.split())
+
+
+def _tail(rest: str) -> str:
+    # "staffunctionarissen (van de huidige zeven ...) op het hoofdkwartier van EUFOR Althea"
+    rest = re.sub(r"^\s*\([^()]*\)", "", rest)
+    words: list[str] = []
+    for token in re.finditer(r"\S+", rest):
+        if _TAIL_STOP.match(rest[token.start() :]) or len(words) >= 8:
+            break
+        words.append(token.group(0).rstrip(",.;"))
+        if token.group(0).endswith((",", ".", ";")):
+            break
+    return " ".join(words)
+
+
+def _apply_figures(proposal: Proposal, own: list[Figure]) -> None:
+    seen: set[str] = set()
+    for figure in own:
+        if figure.category in seen:
+            proposal.check.append(f"more figures than one for {figure.category}: '{figure.text}'")
+            continue
+        seen.add(figure.category)
+        setattr(proposal, figure.category, figure.value)
+        if figure.qualifier != "exact" or len(seen) == 1:
+            proposal.qualifier = figure.qualifier
+        if figure.before is not None:
+            words = QUALIFIER_WORDS[figure.qualifier]
+            proposal.check.append(f"a change from {figure.before} to {words}{figure.value}")
+
+
+def _apply_period(proposal: Proposal, said: Period) -> None:
+    proposal.start, proposal.end = said.start, said.end
+    proposal.check.extend(said.notes)
+    if said.start and said.end and said.end.value < said.start.value:
+        proposal.check.append("the end is before the start")
+
+
+def _apply_status(
+    proposal: Proposal,
+    read,
+    own: list[Figure],
+    masked: str,
+    letter_date: datetime.date | None,
+) -> None:
+    change = next((f for f in own if f.before is not None), None)
+    if read is None:
+        if change is not None:
+            proposal.status = "scaled_up" if change.value > change.before else "scaled_down"
+        else:
+            proposal.status = "continued"
+            proposal.check.append("no decision verb: read as continued")
+        return
+    proposal.status = read.status
+    if change is not None and read.status not in ("scaled_up", "scaled_down"):
+        direction = "scaled up" if change.value > change.before else "scaled down"
+        proposal.check.append(f"'{read.words}' and a change in size: {direction} may fit better")
+    if read.status == "new" and REPORTED_EARLIER.search(masked):
+        proposal.status = "continued"
+        proposal.check.append("the decision was reported in an earlier letter: read as continued")
