@@ -223,15 +223,15 @@ def check_text(text: str) -> str:
             _("The text has %(count)s characters; at most %(max)s can be read.")
             % {"count": len(text), "max": MAX_CHARACTERS}
         )
-    words = re.findall(r"[a-zà-ÿ]+", text.lower())
-    if len(words) < MIN_WORDS:
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    if len(re.findall(r"[^\W_]+", text)) < MIN_WORDS:
         raise LetterFileError(
             ngettext(
                 "The text has only %(count)s word; paste the letter, not a fragment of it.",
                 "The text has only %(count)s words; paste the letter, not a fragment of it.",
-                len(words),
+                len(re.findall(r"[^\W_]+", text)),
             )
-            % {"count": len(words)}
+            % {"count": len(re.findall(r"[^\W_]+", text))}
         )
     dutch = sum(1 for word in words if word in _DUTCH_WORDS)
     other = sum(1 for word in words if word in _OTHER_WORDS)

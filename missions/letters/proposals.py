@@ -170,7 +170,7 @@ class _Builder:
             last: Proposal | None = None
             for sentence in sentences(paragraph.text):
                 masked = _mask(sentence)
-                if last is not None and _CONTINUATION.match(sentence):
+                if last is not None and _CONTINUATION.match(sentence) and _adds(masked):
                     self._continue(last, sentence, masked)
                     continue
                 made = self._sentence(
@@ -182,7 +182,9 @@ class _Builder:
                 )
                 mentioned = self._missions(masked, sentence_level=True)
                 context = mentioned[0] if mentioned else context
-                last = made[-1] if made else last
+                # Only the very next sentence can go on about a proposal: the quote stays one
+                # passage of the text.
+                last = made[-1] if made else None
         return [p for p in self.proposals if p.mission or p.has_figure]
 
     # -- missions ---------------------------------------------------------------------------
@@ -274,9 +276,12 @@ class _Builder:
         if said.end and last.end is None:
             last.end = said.end
         last.check.extend(note for note in said.notes if note not in last.check)
-        if last.status == "continued" and not last.has_figure:
-            pass
         last.quote = f"{last.quote} {sentence}"
+
+
+def _adds(masked: str) -> bool:
+    """Whether a following sentence states a figure or a period (else it is not read)."""
+    return any(not f.not_dutch for f in figures(masked)) or bool(period(masked))
 
 
 def _first(found: list[MissionMatch]) -> MissionMatch | None:
