@@ -21,36 +21,50 @@ from missions.dates import (
 )
 
 DAY, MONTH, YEAR = Precision.DAY, Precision.MONTH, Precision.YEAR
+
+
+def D(year: int, month: int, day: int) -> PreciseDate:
+    return PreciseDate(date(year, month, day), DAY)
+
+
+def M(year: int, month: int, day: int) -> PreciseDate:
+    return PreciseDate(date(year, month, day), MONTH)
+
+
+def Y(year: int, month: int, day: int) -> PreciseDate:
+    return PreciseDate(date(year, month, day), YEAR)
+
+
 LANGUAGES = ["en", "nl"]
 
 # (phrase, read as an end, read as a start)
 PHRASES = [
-    ("medio 2029", PreciseDate(date(2029, 6, 30), MONTH), PreciseDate(date(2029, 7, 1), MONTH)),
-    ("mid-2029", PreciseDate(date(2029, 6, 30), MONTH), PreciseDate(date(2029, 7, 1), MONTH)),
-    ("medio mei 2026", PreciseDate(date(2026, 5, 31), MONTH), PreciseDate(date(2026, 5, 1), MONTH)),
-    ("begin mei 2026", PreciseDate(date(2026, 5, 1), MONTH), PreciseDate(date(2026, 5, 1), MONTH)),
-    ("begin 2027", PreciseDate(date(2027, 1, 1), YEAR), PreciseDate(date(2027, 1, 1), YEAR)),
-    ("early 2027", PreciseDate(date(2027, 1, 1), YEAR), PreciseDate(date(2027, 1, 1), YEAR)),
-    ("uiterlijk eind augustus 2024", PreciseDate(date(2024, 8, 31), MONTH), PreciseDate(date(2024, 8, 31), MONTH)),
-    ("uiterlijk 1 juli 2025", PreciseDate(date(2025, 7, 1), DAY), PreciseDate(date(2025, 7, 1), DAY)),
-    ("no later than June 2028", PreciseDate(date(2028, 6, 30), MONTH), PreciseDate(date(2028, 6, 1), MONTH)),
-    ("vanaf 1 augustus 2025", PreciseDate(date(2025, 8, 1), DAY), PreciseDate(date(2025, 8, 1), DAY)),
-    ("vanaf juni 2025", PreciseDate(date(2025, 6, 30), MONTH), PreciseDate(date(2025, 6, 1), MONTH)),
-    ("voorjaar 2027", PreciseDate(date(2027, 5, 31), MONTH), PreciseDate(date(2027, 3, 1), MONTH)),
-    ("lente 2027", PreciseDate(date(2027, 5, 31), MONTH), PreciseDate(date(2027, 3, 1), MONTH)),
-    ("in het voorjaar van 2027", PreciseDate(date(2027, 5, 31), MONTH), PreciseDate(date(2027, 3, 1), MONTH)),
-    ("zomer 2026", PreciseDate(date(2026, 8, 31), MONTH), PreciseDate(date(2026, 6, 1), MONTH)),
-    ("najaar 2025", PreciseDate(date(2025, 11, 30), MONTH), PreciseDate(date(2025, 9, 1), MONTH)),
-    ("autumn 2025", PreciseDate(date(2025, 11, 30), MONTH), PreciseDate(date(2025, 9, 1), MONTH)),
-    ("eind zomer 2026", PreciseDate(date(2026, 8, 31), MONTH), PreciseDate(date(2026, 8, 31), MONTH)),
-    ("begin najaar 2025", PreciseDate(date(2025, 9, 1), MONTH), PreciseDate(date(2025, 9, 1), MONTH)),
+    ("medio 2029", M(2029, 6, 30), M(2029, 7, 1)),
+    ("mid-2029", M(2029, 6, 30), M(2029, 7, 1)),
+    ("medio mei 2026", M(2026, 5, 31), M(2026, 5, 1)),
+    ("begin mei 2026", M(2026, 5, 1), M(2026, 5, 1)),
+    ("begin 2027", Y(2027, 1, 1), Y(2027, 1, 1)),
+    ("early 2027", Y(2027, 1, 1), Y(2027, 1, 1)),
+    ("uiterlijk eind augustus 2024", M(2024, 8, 31), M(2024, 8, 31)),
+    ("uiterlijk 1 juli 2025", D(2025, 7, 1), D(2025, 7, 1)),
+    ("no later than June 2028", M(2028, 6, 30), M(2028, 6, 1)),
+    ("vanaf 1 augustus 2025", D(2025, 8, 1), D(2025, 8, 1)),
+    ("vanaf juni 2025", M(2025, 6, 30), M(2025, 6, 1)),
+    ("voorjaar 2027", M(2027, 5, 31), M(2027, 3, 1)),
+    ("lente 2027", M(2027, 5, 31), M(2027, 3, 1)),
+    ("in het voorjaar van 2027", M(2027, 5, 31), M(2027, 3, 1)),
+    ("zomer 2026", M(2026, 8, 31), M(2026, 6, 1)),
+    ("najaar 2025", M(2025, 11, 30), M(2025, 9, 1)),
+    ("autumn 2025", M(2025, 11, 30), M(2025, 9, 1)),
+    ("eind zomer 2026", M(2026, 8, 31), M(2026, 8, 31)),
+    ("begin najaar 2025", M(2025, 9, 1), M(2025, 9, 1)),
     # Numeric dates are day-month-year, also in an English interface.
-    ("02/12/2026", PreciseDate(date(2026, 12, 2), DAY), PreciseDate(date(2026, 12, 2), DAY)),
-    ("2-12-2026", PreciseDate(date(2026, 12, 2), DAY), PreciseDate(date(2026, 12, 2), DAY)),
-    ("2 december 2026", PreciseDate(date(2026, 12, 2), DAY), PreciseDate(date(2026, 12, 2), DAY)),
-    ("2 December 2026", PreciseDate(date(2026, 12, 2), DAY), PreciseDate(date(2026, 12, 2), DAY)),
-    ("December 2, 2026", PreciseDate(date(2026, 12, 2), DAY), PreciseDate(date(2026, 12, 2), DAY)),
-]  # fmt: skip
+    ("02/12/2026", D(2026, 12, 2), D(2026, 12, 2)),
+    ("2-12-2026", D(2026, 12, 2), D(2026, 12, 2)),
+    ("2 december 2026", D(2026, 12, 2), D(2026, 12, 2)),
+    ("2 December 2026", D(2026, 12, 2), D(2026, 12, 2)),
+    ("December 2, 2026", D(2026, 12, 2), D(2026, 12, 2)),
+]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -70,17 +84,17 @@ def test_it_reads_02_12_2026_as_2_december(language: str) -> None:
 
 DURATIONS = [
     # (phrase, start, end)
-    ("voor de duur van één jaar", PreciseDate(date(2025, 10, 1), MONTH), PreciseDate(date(2026, 9, 30), MONTH)),
-    ("voor de duur van een jaar", PreciseDate(date(2025, 8, 1), DAY), PreciseDate(date(2026, 7, 31), DAY)),
-    ("zes maanden", PreciseDate(date(2025, 8, 1), DAY), PreciseDate(date(2026, 1, 31), DAY)),
-    ("6 maanden", PreciseDate(date(2025, 8, 31), DAY), PreciseDate(date(2026, 2, 27), DAY)),
-    ("voor een periode van twee jaar", PreciseDate(date(2025, 1, 1), YEAR), PreciseDate(date(2026, 12, 31), YEAR)),
-    ("gedurende drie weken", PreciseDate(date(2025, 8, 1), DAY), PreciseDate(date(2025, 8, 21), DAY)),
-    ("anderhalf jaar", PreciseDate(date(2025, 7, 1), MONTH), PreciseDate(date(2026, 12, 31), MONTH)),
-    ("for one year", PreciseDate(date(2025, 10, 1), MONTH), PreciseDate(date(2026, 9, 30), MONTH)),
-    ("for a period of 18 months", PreciseDate(date(2025, 1, 1), DAY), PreciseDate(date(2026, 6, 30), DAY)),
-    ("twelve months", PreciseDate(date(2024, 2, 29), DAY), PreciseDate(date(2025, 2, 27), DAY)),
-]  # fmt: skip
+    ("voor de duur van één jaar", M(2025, 10, 1), M(2026, 9, 30)),
+    ("voor de duur van een jaar", D(2025, 8, 1), D(2026, 7, 31)),
+    ("zes maanden", D(2025, 8, 1), D(2026, 1, 31)),
+    ("6 maanden", D(2025, 8, 31), D(2026, 2, 27)),
+    ("voor een periode van twee jaar", Y(2025, 1, 1), Y(2026, 12, 31)),
+    ("gedurende drie weken", D(2025, 8, 1), D(2025, 8, 21)),
+    ("anderhalf jaar", M(2025, 7, 1), M(2026, 12, 31)),
+    ("for one year", M(2025, 10, 1), M(2026, 9, 30)),
+    ("for a period of 18 months", D(2025, 1, 1), D(2026, 6, 30)),
+    ("twelve months", D(2024, 2, 29), D(2025, 2, 27)),
+]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -94,8 +108,11 @@ def test_it_counts_a_duration_from_the_start(language, phrase, start, end) -> No
 @pytest.mark.parametrize(
     ("phrase", "language", "message"),
     [
-        ("voor de duur van één jaar", "en",
-         '"voor de duur van één jaar" is a duration: give the start date to count it from'),
+        (
+            "voor de duur van één jaar",
+            "en",
+            '"voor de duur van één jaar" is a duration: give the start date to count it from',
+        ),
         ("zes maanden", "nl", '"zes maanden" is een duur: geef de startdatum om vanaf te tellen'),
         ("winter 2027", "en", '"winter 2027" is not a date'),
         ("medio 9 juli 2025", "en", '"medio 9 juli 2025" is not a date'),
@@ -105,7 +122,7 @@ def test_it_counts_a_duration_from_the_start(language, phrase, start, end) -> No
         ("nul maanden", "en", '"nul maanden" is not a date'),
         ("12/31/2026", "en", '"12/31/2026" is not a date'),
     ],
-)  # fmt: skip
+)
 def test_it_names_the_input_it_cannot_read(phrase: str, language: str, message: str) -> None:
     with translation.override(language), pytest.raises(DatePhraseError) as caught:
         parse_date_phrase(phrase, Bound.END)
@@ -115,7 +132,7 @@ def test_it_names_the_input_it_cannot_read(phrase: str, language: str, message: 
 
 def test_it_refuses_a_duration_as_a_start() -> None:
     with pytest.raises(DatePhraseError, match="is a duration"):
-        parse_date_phrase("zes maanden", Bound.START, start=PreciseDate(date(2025, 1, 1), DAY))
+        parse_date_phrase("zes maanden", Bound.START, start=D(2025, 1, 1))
 
 
 @pytest.mark.parametrize("phrase", ["juni 2028", "2026", "medio 2029"])

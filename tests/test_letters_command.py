@@ -14,10 +14,22 @@ from missions.models import Mission, SourceDocument, Statement
 from tests.letter_files import ALTHEA, LETTERS, letter_text, pdf_with_text
 
 STATEMENT_KEYS = [
-    "mission", "contribution", "status", "military", "civilian", "police", "total",
-    "qualifier", "start", "start_precision", "end", "end_precision", "quote", "location",
+    "mission",
+    "contribution",
+    "status",
+    "military",
+    "civilian",
+    "police",
+    "total",
+    "qualifier",
+    "start",
+    "start_precision",
+    "end",
+    "end_precision",
+    "quote",
+    "location",
     "check",
-]  # fmt: skip
+]
 
 
 def run(*args: str) -> tuple[str, str]:
@@ -105,10 +117,13 @@ def test_it_reads_a_pdf_text_layer(real_data, tmp_path) -> None:
         ("leeg.txt", b"", "The file leeg.txt is empty."),
         ("brief.docx", b"PK\x03\x04", "brief.docx is not a .txt, .html or .pdf file."),
         ("brief.txt", b"\x00\x01\x02binary\x00" * 50, "This is not a text file"),
-        ("letter.txt", b"The government informs the House about the mission today. " * 5,
-         "This text does not read as Dutch"),
+        (
+            "letter.txt",
+            b"The government informs the House about the mission today. " * 5,
+            "This text does not read as Dutch",
+        ),
     ],
-)  # fmt: skip
+)
 def test_it_refuses_a_file_it_cannot_read_with_the_reason(db, tmp_path, name, content, message):
     path = tmp_path / name
     path.write_bytes(content)

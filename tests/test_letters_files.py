@@ -40,17 +40,24 @@ def test_it_reads_a_pdf_text_layer() -> None:
     [
         ("brief.txt", b"", "The file brief.txt is empty."),
         ("brief.pdf", b"", "The file brief.pdf is empty."),
-        ("brief.pdf", b"%PDF-1.4" + b"0" * (20 * 1024 * 1024),
-         "The file is 20.0 MB; at most 10 MB can be read."),
+        (
+            "brief.pdf",
+            b"%PDF-1.4" + b"0" * (20 * 1024 * 1024),
+            "The file is 20.0 MB; at most 10 MB can be read.",
+        ),
         ("brief.pdf", scanned_pdf(), "The PDF has no text layer (it looks like a scan)."),
         ("brief.pdf", b"%PDF-1.4 this is no pdf at all", "The PDF cannot be read"),
         ("brief.txt", bytes(range(256)) * 40, "This is not a text file (it holds binary data)."),
-        ("brief.txt", b"%PDF-1.4\n" + DUTCH.encode(), "This is not a text file (it holds binary data)."),
+        (
+            "brief.txt",
+            b"%PDF-1.4\n" + DUTCH.encode(),
+            "This is not a text file (it holds binary data).",
+        ),
         ("brief.doc", DUTCH.encode(), "brief.doc is not a .txt, .html or .pdf file."),
         ("brief.txt", b"   \n\n  ", "There is no text to read."),
         ("brief.txt", b"Den Haag, 25 april 2025", "The text has only 5 words"),
     ],
-)  # fmt: skip
+)
 def test_it_refuses_what_it_cannot_read(name: str, data: bytes, message: str) -> None:
     with pytest.raises(LetterFileError) as caught:
         read_file(name, data)

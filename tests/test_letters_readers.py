@@ -17,29 +17,69 @@ from missions.letters.text import clean, sentences
 DAY, MONTH, YEAR = Precision.DAY, Precision.MONTH, Precision.YEAR
 
 
+def D(year: int, month: int, day: int) -> PreciseDate:
+    return PreciseDate(date(year, month, day), DAY)
+
+
+def M(year: int, month: int, day: int) -> PreciseDate:
+    return PreciseDate(date(year, month, day), MONTH)
+
+
+def Y(year: int, month: int, day: int) -> PreciseDate:
+    return PreciseDate(date(year, month, day), YEAR)
+
+
 @pytest.mark.parametrize(
     ("word", "value"),
     [
-        ("één", 1), ("twee", 2), ("drie", 3), ("zeven", 7), ("tien", 10), ("elf", 11),
-        ("twaalf", 12), ("vijftien", 15), ("negentien", 19), ("twintig", 20),
-        ("eenentwintig", 21), ("tweeëntwintig", 22), ("vijfentwintig", 25), ("veertig", 40),
-        ("negenennegentig", 99), ("honderd", 100), ("honderdtwintig", 120),
-        ("honderdentwintig", 120), ("tweehonderdvijftig", 250), ("vijfhonderd", 500),
-        ("duizend", 1000), ("tweeduizendvijfhonderd", 2500), ("Vijftien", 15),
+        ("één", 1),
+        ("twee", 2),
+        ("drie", 3),
+        ("zeven", 7),
+        ("tien", 10),
+        ("elf", 11),
+        ("twaalf", 12),
+        ("vijftien", 15),
+        ("negentien", 19),
+        ("twintig", 20),
+        ("eenentwintig", 21),
+        ("tweeëntwintig", 22),
+        ("vijfentwintig", 25),
+        ("veertig", 40),
+        ("negenennegentig", 99),
+        ("honderd", 100),
+        ("honderdtwintig", 120),
+        ("honderdentwintig", 120),
+        ("tweehonderdvijftig", 250),
+        ("vijfhonderd", 500),
+        ("duizend", 1000),
+        ("tweeduizendvijfhonderd", 2500),
+        ("Vijftien", 15),
         # "een" is the article in running text; "één" is the number.
-        ("een", None), ("en", None), ("tienen", None), ("honderdhonderd", None), ("", None),
-        ("zevende", None), ("eentwintig", None),
+        ("een", None),
+        ("en", None),
+        ("tienen", None),
+        ("honderdhonderd", None),
+        ("", None),
+        ("zevende", None),
+        ("eentwintig", None),
     ],
-)  # fmt: skip
+)
 def test_it_reads_dutch_number_words(word: str, value: int | None) -> None:
     assert dutch_number(word) == value
 
 
 @pytest.mark.parametrize(
     ("token", "article_is_one", "value"),
-    [("175", False, 175), ("1.200", False, 1200), ("een", True, 1), ("een", False, None),
-     ("six", False, 6), ("vijftien", False, 15)],
-)  # fmt: skip
+    [
+        ("175", False, 175),
+        ("1.200", False, 1200),
+        ("een", True, 1),
+        ("een", False, None),
+        ("six", False, 6),
+        ("vijftien", False, 15),
+    ],
+)
 def test_it_reads_digits_and_words(token: str, article_is_one: bool, value: int | None) -> None:
     assert read_number(token, article_is_one=article_is_one) == value
 
@@ -70,7 +110,7 @@ def test_it_lists_every_number_a_text_writes() -> None:
         ("drie transporthelikopters", []),
         ("EUR 500 miljoen", []),
         ("van 2023 en 2024", []),
-        ("Belgische F-16’s op een basis", []),
+        ("Belgische F-16\u2019s op een basis", []),
         ("een Nederlandse commandant", []),
     ],
 )
@@ -105,40 +145,40 @@ LETTER_DATE = date(2025, 4, 25)
     [
         (
             "van oktober 2025 tot en met 1 oktober 2026",
-            PreciseDate(date(2025, 10, 1), MONTH),
-            PreciseDate(date(2026, 10, 1), DAY),
+            M(2025, 10, 1),
+            D(2026, 10, 1),
         ),
         (
             "van mei 2024 tot en met mei 2025",
-            PreciseDate(date(2024, 5, 1), MONTH),
-            PreciseDate(date(2025, 5, 31), MONTH),
+            M(2024, 5, 1),
+            M(2025, 5, 31),
         ),
-        ("tot en met 31 december 2027", None, PreciseDate(date(2027, 12, 31), DAY)),
-        ("verlengd tot 31 december 2024", None, PreciseDate(date(2024, 12, 31), DAY)),
-        ("eindigt 31 december 2022", None, PreciseDate(date(2022, 12, 31), DAY)),
-        ("t/m eind juni 2028", None, PreciseDate(date(2028, 6, 30), MONTH)),
-        ("uiterlijk eind augustus 2024", None, PreciseDate(date(2024, 8, 31), MONTH)),
-        ("tot medio 2029", None, PreciseDate(date(2029, 6, 30), MONTH)),
-        ("vanaf 1 augustus 2025", PreciseDate(date(2025, 8, 1), DAY), None),
-        ("per 1 januari 2026", PreciseDate(date(2026, 1, 1), DAY), None),
-        ("vanaf voorjaar 2027", PreciseDate(date(2027, 3, 1), MONTH), None),
+        ("tot en met 31 december 2027", None, D(2027, 12, 31)),
+        ("verlengd tot 31 december 2024", None, D(2024, 12, 31)),
+        ("eindigt 31 december 2022", None, D(2022, 12, 31)),
+        ("t/m eind juni 2028", None, M(2028, 6, 30)),
+        ("uiterlijk eind augustus 2024", None, M(2024, 8, 31)),
+        ("tot medio 2029", None, M(2029, 6, 30)),
+        ("vanaf 1 augustus 2025", D(2025, 8, 1), None),
+        ("per 1 januari 2026", D(2026, 1, 1), None),
+        ("vanaf voorjaar 2027", M(2027, 3, 1), None),
         # Without a year: the letter's year.
-        ("vanaf juni", PreciseDate(date(2025, 6, 1), MONTH), None),
+        ("vanaf juni", M(2025, 6, 1), None),
         (
             "van oktober tot en met december 2025",
-            PreciseDate(date(2025, 10, 1), MONTH),
-            PreciseDate(date(2025, 12, 31), MONTH),
+            M(2025, 10, 1),
+            M(2025, 12, 31),
         ),
         # A duration from a start gives the end.
         (
             "vanaf oktober 2025 voor de duur van één jaar",
-            PreciseDate(date(2025, 10, 1), MONTH),
-            PreciseDate(date(2026, 9, 30), MONTH),
+            M(2025, 10, 1),
+            M(2026, 9, 30),
         ),
         (
             "vanaf 1 augustus 2025 voor de duur van zes maanden",
-            PreciseDate(date(2025, 8, 1), DAY),
-            PreciseDate(date(2026, 1, 31), DAY),
+            D(2025, 8, 1),
+            D(2026, 1, 31),
         ),
         # A duration without a start gives nothing to count from.
         ("voor de duur van één jaar", None, None),
@@ -186,37 +226,61 @@ HEADERS = [
         "29 521 Nederlandse deelname aan vredesmissies\nNr. 494\n"
         "Aan de Voorzitter van de Tweede Kamer der Staten-Generaal\nDen Haag, 25 april 2025\n"
         "In overeenstemming met artikel 100 van de Grondwet informeert het kabinet u.",
-        "29521", "494", date(2025, 4, 25), "article_100", [],
+        "29521",
+        "494",
+        date(2025, 4, 25),
+        "article_100",
+        [],
     ),
     (
         "27 925 Bestrijding internationaal terrorisme\n\n29 521 Nederlandse deelname aan "
         "vredesmissies\n\nNr. 946 BRIEF VAN DE MINISTERS\n\nDen Haag, 29 september 2023\n\n"
         "Het kabinet heeft besloten.",
-        "27925", "946", date(2023, 9, 29), "kamerbrief", ["29521"],
+        "27925",
+        "946",
+        date(2023, 9, 29),
+        "kamerbrief",
+        ["29521"],
     ),
     (
         "21 501-02 Raad Algemene Zaken en Raad Buitenlandse Zaken\n\nNr. 2602 BRIEF VAN DE "
         "MINISTER\n\nDen Haag, 31 januari 2023\n\nHierbij bied ik u het verslag aan van de Raad "
         "Buitenlandse Zaken van 23 januari 2023.",
-        "21501-02", "2602", date(2023, 1, 31), "council_report", [],
+        "21501-02",
+        "2602",
+        date(2023, 1, 31),
+        "council_report",
+        [],
     ),
     (
         "36 100 Wijziging van de begroting\n\nNr. BG BRIEF VAN DE MINISTER\n\n"
         "'s-Gravenhage, 3 maart 2025\n\nGeachte Voorzitter.",
-        "36100", "BG", date(2025, 3, 3), "kamerbrief", [],
+        "36100",
+        "BG",
+        date(2025, 3, 3),
+        "kamerbrief",
+        [],
     ),
     (
         "35 925 V Vaststelling van de begrotingsstaten\n\nNr. 84 BRIEF VAN DE MINISTER\n\n"
         "Den Haag, 8 maart 2022\n\nTekst.",
-        "35925V", "84", date(2022, 3, 8), "kamerbrief", [],
+        "35925V",
+        "84",
+        date(2022, 3, 8),
+        "kamerbrief",
+        [],
     ),
     (
         "Een pagina\nNummer: 2022D25755, datum: 2022-06-17\nofficiële HTML versie "
         "(kst-29521-446).\nTekst van de brief.",
-        "29521", "446", date(2022, 6, 17), "other", [],
+        "29521",
+        "446",
+        date(2022, 6, 17),
+        "other",
+        [],
     ),
     ("Huidige missies\n\nNederland levert militairen.", "", "", None, "other", []),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("text", "dossier", "number", "day", "kind", "others"), HEADERS)
@@ -253,9 +317,13 @@ def test_it_reads_the_article_100_kind_from_the_title_too() -> None:
         ),
         ("Kamerstuk 29 521, nr. ", [], ["Kamerstuk 29 521, nr."]),
         # Each document once, the letter itself never.
-        ("Kamerstuk 29 521, nr. 1 en Kamerstuk 29521, nr. 1 en Kamerstuk 29 521, nr. 494", [("29521-1", None)], []),
+        (
+            "Kamerstuk 29 521, nr. 1 en Kamerstuk 29521, nr. 1 en Kamerstuk 29 521, nr. 494",
+            [("29521-1", None)],
+            [],
+        ),
     ],
-)  # fmt: skip
+)
 def test_it_reads_cited_documents_and_reports_unreadable_ones(text, cites, unreadable) -> None:
     found, bad = read_citations(text, own=("29521", "494"))
     assert [(r.key, r.date) for r in found] == cites
@@ -302,8 +370,16 @@ def test_it_finds_the_trackers_missions_by_name_acronym_and_variants(passage, la
     [
         ("aan operatie Prosperity Guardian", "", [("Prosperity Guardian", "")]),
         ("levert 230 militairen aan Resolute Support.", "", [("Resolute Support", "")]),
-        ("de zogeheten enhanced Forward Presence.", "Litouwen (eFP)", [("enhanced Forward Presence", "eFP")]),
-        ("in Litouwen enhanced Forward Presence (eFP, verlengd)", "", [("enhanced Forward Presence", "eFP")]),
+        (
+            "de zogeheten enhanced Forward Presence.",
+            "Litouwen (eFP)",
+            [("enhanced Forward Presence", "eFP")],
+        ),
+        (
+            "in Litouwen enhanced Forward Presence (eFP, verlengd)",
+            "",
+            [("enhanced Forward Presence", "eFP")],
+        ),
         ("de anti-ISIS-coalitie in Irak", "", [("anti-ISIS-coalitie", "")]),
         (
             "aan de door de Verenigde Staten en het Verenigd Koninkrijk geleide coalitie",
@@ -315,7 +391,7 @@ def test_it_finds_the_trackers_missions_by_name_acronym_and_variants(passage, la
         ("een Human Intelligence (HUMINT) team", "", []),
         ("aan de Tweede Kamer", "", []),
     ],
-)  # fmt: skip
+)
 def test_it_reads_names_of_missions_the_tracker_does_not_have(passage, letter, expected):
     assert [(m.name, m.acronym) for m in new_missions(passage, letter)] == expected
 
@@ -323,11 +399,17 @@ def test_it_reads_names_of_missions_the_tracker_does_not_have(passage, letter, e
 @pytest.mark.parametrize(
     ("paragraph", "expected"),
     [
-        ("Zie Kamerstuk 29 521, nr. 484. Het kabinet besluit.", ["Zie Kamerstuk 29 521, nr. 484.", "Het kabinet besluit."]),
+        (
+            "Zie Kamerstuk 29 521, nr. 484. Het kabinet besluit.",
+            ["Zie Kamerstuk 29 521, nr. 484.", "Het kabinet besluit."],
+        ),
         ("De Minister, W.B. Hoekstra. Daarna.", ["De Minister, W.B. Hoekstra.", "Daarna."]),
-        ("Op 27 juli jl. heeft de NAVO aanvaard. Zo.", ["Op 27 juli jl. heeft de NAVO aanvaard.", "Zo."]),
+        (
+            "Op 27 juli jl. heeft de NAVO aanvaard. Zo.",
+            ["Op 27 juli jl. heeft de NAVO aanvaard.", "Zo."],
+        ),
         ("capaciteiten.2 Deze brief gaat in.", ["capaciteiten.", "Deze brief gaat in."]),
     ],
-)  # fmt: skip
+)
 def test_it_splits_sentences_not_at_abbreviations(paragraph: str, expected: list[str]) -> None:
     assert sentences(paragraph) == expected
