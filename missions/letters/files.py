@@ -122,11 +122,7 @@ def read_file(name: str, data: bytes) -> str:
         )
     if not data:
         raise LetterFileError(_("The file %(name)s is empty.") % {"name": PurePath(name).name})
-    if len(data) > MAX_BYTES:
-        raise LetterFileError(
-            _("The file is %(size)s MB; at most %(max)s MB can be read.")
-            % {"size": _megabytes(len(data)), "max": MAX_BYTES // 1024 // 1024}
-        )
+    check_size(len(data))
     if suffix == ".pdf":
         text = _pdf_text(data)
     else:
@@ -134,6 +130,15 @@ def read_file(name: str, data: bytes) -> str:
         if suffix in (".html", ".htm"):
             text = html_text(text)
     return check_text(text)
+
+
+def check_size(size: int) -> None:
+    """Refuse a file too large to be a letter, before reading it."""
+    if size > MAX_BYTES:
+        raise LetterFileError(
+            _("The file is %(size)s MB; at most %(max)s MB can be read.")
+            % {"size": _megabytes(size), "max": MAX_BYTES // 1024 // 1024}
+        )
 
 
 def _decode(data: bytes) -> str:

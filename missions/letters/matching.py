@@ -236,3 +236,42 @@ def _acronym_elsewhere(letter: str, name: str) -> str:
         if _initials_name(name, match["acronym"]) == name:
             return match["acronym"]
     return ""
+
+
+# Dutch words of contributions, in the English the tracker's contributions are named in.
+_CONTRIBUTION_WORDS = {
+    "infanteriecompagnie": ("infantry", "company"), "compagnie": ("company",),
+    "infanterie": ("infantry",), "staf": ("staff",), "stafofficieren": ("staff", "officers"),
+    "stafofficier": ("staff", "officer"), "staffunctionarissen": ("staff",),
+    "hoofdkwartier": ("headquarters",), "commandant": ("commander", "command"),
+    "helikopters": ("helicopter",), "transporthelikopters": ("transport", "helicopter"),
+    "helikopter": ("helicopter",), "adviseurs": ("advisers",), "trainers": ("trainers",),
+    "waarnemers": ("observers",), "nationale": ("national",), "schip": ("ship",),
+    "fregat": ("frigate", "ship"), "beveiligingseenheid": ("force", "protection"),
+    "tankvliegtuig": ("tanker", "mrtt"), "team": ("team",),
+}  # fmt: skip
+_CONTRIBUTION_NOISE = {"van", "de", "het", "op", "te", "en", "the", "at", "of", "in", "koninklijke"}
+
+
+def _contribution_words(name: str) -> set[str]:
+    words: set[str] = set()
+    for word in re.findall(r"[a-z0-9]+", _fold(name)):
+        if word in _CONTRIBUTION_NOISE:
+            continue
+        words.update(_CONTRIBUTION_WORDS.get(word, (word,)))
+    return words
+
+
+def match_contribution(name: str, candidates: list[tuple[int, str]]) -> int | None:
+    """The existing contribution a proposed one names ("infanteriecompagnie" is the "infantry
+    company"): most of the candidate's words, in Dutch or English; None when none fits."""
+    wanted = _contribution_words(name)
+    best, best_score = None, 0.0
+    for pk, candidate in candidates:
+        words = _contribution_words(candidate)
+        if not words:
+            continue
+        score = len(words & wanted) / len(words)
+        if score > best_score:
+            best, best_score = pk, score
+    return best if best_score >= 0.6 else None
