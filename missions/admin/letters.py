@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from missions.letters.files import LetterFileError, check_text
@@ -103,7 +103,12 @@ class LetterIntakeMixin:
             request,
             format_html(
                 '{} <a href="{}">{}</a>',
-                gettext("Registered %(count)s statements from the letter:") % {"count": count},
+                ngettext(
+                    "Registered %(count)s statement from the letter:",
+                    "Registered %(count)s statements from the letter:",
+                    count,
+                )
+                % {"count": count},
                 url,
                 document.reference,
             ),

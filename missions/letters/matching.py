@@ -14,6 +14,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 # Dutch words of mission names, in the English the tracker stores them in.
 _VARIANTS = {
     "navo": "nato", "missie": "mission", "irak": "iraq", "operatie": "operation",
@@ -127,7 +129,10 @@ class MissionIndex:
             target = phrase[0]
             ratio = difflib.SequenceMatcher(None, _fold(word), target).ratio()
             if ratio >= _FUZZY_RATIO and _fold(word) != target and word[0].lower() == target[0]:
-                doubt = f"read '{word}' as {mission.label}"
+                doubt = gettext("read '%(word)s' as %(mission)s") % {
+                    "word": word,
+                    "mission": mission.label,
+                }
                 _keep(found, MissionMatch(mission.name, mission.acronym, mission, start, doubt))
 
 

@@ -10,6 +10,8 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from missions.dates import (
     Bound,
     DatePhraseError,
@@ -192,14 +194,19 @@ def _read(phrase: str, bound: Bound, letter_date: datetime.date | None, notes: l
     if not re.search(r"\d{4}", phrase):
         # "vanaf juni": the year is the letter's.
         if letter_date is None:
-            notes.append(f"'{phrase}' gives no year and the letter has no date")
+            notes.append(
+                gettext("'%(phrase)s' gives no year and the letter has no date")
+                % {"phrase": phrase}
+            )
             return None
-        notes.append(f"year of '{phrase}' taken from the letter's date")
+        notes.append(
+            gettext("year of '%(phrase)s' taken from the letter's date") % {"phrase": phrase}
+        )
         phrase = f"{phrase} {letter_date.year}"
     try:
         return parse_date_phrase(phrase, bound)
     except DatePhraseError:
-        notes.append(f"'{phrase}' could not be read as a date")
+        notes.append(gettext("'%(phrase)s' could not be read as a date") % {"phrase": phrase})
         return None
 
 
@@ -224,9 +231,13 @@ def period(clause: str, letter_date: datetime.date | None = None) -> Period:
     if (match := _DURATION.search(clause)) and (duration := parse_duration(match["duration"])):
         if result.start is not None and result.end is None:
             result.end = end_after(result.start, duration)
-            result.notes.append(f"end counted from the start: '{match.group(0)}'")
+            result.notes.append(
+                gettext("end counted from the start: '%(phrase)s'") % {"phrase": match.group(0)}
+            )
         elif result.start is None and result.end is None:
-            result.notes.append(f"'{match.group(0)}' but no start to count it from")
+            result.notes.append(
+                gettext("'%(phrase)s' but no start to count it from") % {"phrase": match.group(0)}
+            )
     return result
 
 

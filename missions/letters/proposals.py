@@ -10,6 +10,8 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from missions.dates import PreciseDate
 from missions.letters.header import Header, read_header
 from missions.letters.matching import KnownMission, MissionIndex, MissionMatch, new_missions
@@ -28,10 +30,10 @@ from missions.letters.text import clean, paragraphs, sentences
 
 PERSONNEL = ("military", "civilian", "police", "total")
 QUALIFIER_WORDS = {
-    "exact": "",
-    "approximately": "about ",
-    "at_most": "at most ",
-    "at_least": "at least ",
+    "exact": lambda: "%(count)s",
+    "approximately": lambda: gettext("about %(count)s"),
+    "at_most": lambda: gettext("at most %(count)s"),
+    "at_least": lambda: gettext("at least %(count)s"),
 }
 
 # What a contribution is: a unit, a capability, a kind of staff. "bijdrage" and "inzet" are
@@ -178,7 +180,11 @@ class _Builder:
                     masked,
                     paragraph.index,
                     context or section or _first(title_mission),
-                    "an earlier sentence" if context else "the heading" if section else "the title",
+                    gettext("mission taken from an earlier sentence")
+                    if context
+                    else gettext("mission taken from the heading")
+                    if section
+                    else gettext("mission taken from the title"),
                 )
                 mentioned = self._missions(masked, sentence_level=True)
                 context = mentioned[0] if mentioned else context
@@ -251,17 +257,20 @@ class _Builder:
     ) -> None:
         match = found[0] if found else fallback
         if match is None:
-            proposal.check.append("the text names no mission here: choose one")
+            proposal.check.append(gettext("the text names no mission here: choose one"))
             return
         if not found:
-            proposal.check.append(f"mission taken from {where}")
+            proposal.check.append(where)
         if match.doubt:
             proposal.check.append(match.doubt)
         if match.known is not None:
             proposal.mission, proposal.mission_pk = match.known.label, match.known.pk
         else:
             proposal.mission, proposal.new_mission = match.label, match
-            proposal.check.append(f"no mission in the tracker matches '{match.name}': a new one")
+            proposal.check.append(
+                gettext("no mission in the tracker matches '%(name)s': a new one")
+                % {"name": match.name}
+            )
 
     def _continue(self, last: Proposal, sentence: str, masked: str) -> None:
         """ "Dit is een inzet van maximaal 175 militairen ...": more about the last proposal."""
@@ -387,22 +396,28 @@ def _apply_figures(proposal: Proposal, own: list[Figure]) -> None:
     seen: set[str] = set()
     for figure in own:
         if figure.category in seen:
-            proposal.check.append(f"more figures than one for {figure.category}: '{figure.text}'")
+            proposal.check.append(
+                gettext("more figures than one for %(category)s: '%(text)s'")
+                % {"category": figure.category, "text": figure.text}
+            )
             continue
         seen.add(figure.category)
         setattr(proposal, figure.category, figure.value)
         if figure.qualifier != "exact" or len(seen) == 1:
             proposal.qualifier = figure.qualifier
         if figure.before is not None:
-            words = QUALIFIER_WORDS[figure.qualifier]
-            proposal.check.append(f"a change from {figure.before} to {words}{figure.value}")
+            after = QUALIFIER_WORDS[figure.qualifier]() % {"count": figure.value}
+            proposal.check.append(
+                gettext("a change from %(before)s to %(after)s")
+                % {"before": figure.before, "after": after}
+            )
 
 
 def _apply_period(proposal: Proposal, said: Period) -> None:
     proposal.start, proposal.end = said.start, said.end
     proposal.check.extend(said.notes)
     if said.start and said.end and said.end.value < said.start.value:
-        proposal.check.append("the end is before the start")
+        proposal.check.append(gettext("the end is before the start"))
 
 
 def _apply_status(
@@ -418,12 +433,18 @@ def _apply_status(
             proposal.status = "scaled_up" if change.value > change.before else "scaled_down"
         else:
             proposal.status = "continued"
-            proposal.check.append("no decision verb: read as continued")
+            proposal.check.append(gettext("no decision verb: read as continued"))
         return
     proposal.status = read.status
     if change is not None and read.status not in ("scaled_up", "scaled_down"):
-        direction = "scaled up" if change.value > change.before else "scaled down"
-        proposal.check.append(f"'{read.words}' and a change in size: {direction} may fit better")
+        message = (
+            gettext("'%(words)s' and a change in size: scaled up may fit better")
+            if change.value > change.before
+            else gettext("'%(words)s' and a change in size: scaled down may fit better")
+        )
+        proposal.check.append(message % {"words": read.words})
     if read.status == "new" and REPORTED_EARLIER.search(masked):
         proposal.status = "continued"
-        proposal.check.append("the decision was reported in an earlier letter: read as continued")
+        proposal.check.append(
+            gettext("the decision was reported in an earlier letter: read as continued")
+        )
