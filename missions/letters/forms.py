@@ -116,7 +116,10 @@ class ProposalForm(StatementForm):
 
     class Meta(StatementForm.Meta):
         fields = [
-            name for name in StatementForm.Meta.fields if name not in ("contribution", "document")
+            name
+            for name in StatementForm.Meta.fields
+            # A letter's statements are its own; a correction of another is made on its page.
+            if name not in ("contribution", "document", "corrects")
         ]
         widgets = {
             "quote": forms.Textarea(attrs={"rows": 3, "cols": 50}),
@@ -128,7 +131,8 @@ class ProposalForm(StatementForm):
         "include", "existing_mission", "new_mission_name", "new_mission_acronym",
         "new_mission_organization", "new_mission_region", "existing_contribution",
         "new_contribution", "kind", "status", "military", "civilian", "police", "total",
-        "qualifier", "start", "end", "open_ended", "location", "quote", "conditions", "notes",
+        "qualifier", "start", "end", "open_ended", "start_inferred", "end_inferred",
+        "inference_note", "location", "quote", "conditions", "notes",
     )  # fmt: skip
 
     def __init__(self, *args: Any, user=None, **kwargs: Any) -> None:
