@@ -58,7 +58,7 @@ def test_it_registers_a_letter_from_its_text(real_data, accounts, new_page):
         (row["Contribution"], row["Status"], row["Military"], row["Total"], row["Source"])
         for row in table_rows(page)
     ] == [
-        ("Field HUMINT team", "extended", "–\nnot stated", "max. 10", "29521-494"),
+        ("Field HUMINT team", "extended", "\u2013\nnot stated", "max. 10", "29521-494"),
         ("infantry company", "new", "170", "max. 170", "29521-494"),
     ]
 
