@@ -271,3 +271,31 @@ def test_it_refuses_a_tampered_letter_text_on_confirm(analyst_client, althea) ->
     response = analyst_client.post(URL, data)
     assert response.status_code == 400
     assert counts() == before
+
+
+def test_it_registers_an_inferred_date_as_inferred_with_how(analyst_client, althea) -> None:
+    text = letter_text().replace(
+        "van oktober 2025 tot\nen met 1 oktober 2026", "vanaf oktober 2025"
+    )
+    assert "vanaf oktober 2025" in text
+    data = posted(review(analyst_client, text))
+    for row in (1, 2):
+        del data[f"p{row}-include"]
+    assert analyst_client.post(URL, data).status_code == 302
+    saved = Statement.objects.get(contribution=althea["company"], document__number="494")
+    assert (saved.start_date, saved.end_date) == (date(2025, 10, 1), date(2026, 9, 30))
+    assert (saved.start_inferred, saved.end_inferred) == (False, True)
+    assert saved.inference_note == "end counted from the start: 'voor de duur van één jaar'"
+
+
+def test_it_reads_with_as_many_queries_however_large_the_tracker(
+    analyst_client, althea, django_assert_num_queries
+) -> None:
+    # Session and user, the missions to match, the contributions of the missions named, and
+    # per proposal the chosen mission and contribution (the selects render only the choice).
+    with django_assert_num_queries(20):
+        review(analyst_client)
+    for _ in range(60):
+        f.contribution(mission=f.mission())
+    with django_assert_num_queries(20):
+        review(analyst_client)

@@ -413,3 +413,16 @@ def test_it_reads_names_of_missions_the_tracker_does_not_have(passage, letter, e
 )
 def test_it_splits_sentences_not_at_abbreviations(paragraph: str, expected: list[str]) -> None:
     assert sentences(paragraph) == expected
+
+
+@pytest.mark.parametrize(
+    ("clause", "inferred"),
+    [
+        ("van oktober 2025 tot en met 1 oktober 2026", set()),
+        ("vanaf juni", {"start"}),
+        ("van oktober tot en met december 2025", {"start"}),
+        ("vanaf oktober 2025 voor de duur van één jaar", {"end"}),
+    ],
+)
+def test_it_flags_dates_the_text_does_not_give_whole(clause: str, inferred: set[str]) -> None:
+    assert period(clause, LETTER_DATE).inferred == inferred

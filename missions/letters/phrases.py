@@ -178,12 +178,17 @@ _DURATION = re.compile(
 )
 
 
+_YEAR = re.compile(r"\d{4}")
+
+
 @dataclass
 class Period:
     start: PreciseDate | None = None
     end: PreciseDate | None = None
     at: int = -1  # offset of the phrase in the clause; -1 when none was read
     notes: list[str] = field(default_factory=list)
+    # "start"/"end" when the text did not give that date whole (a year taken from elsewhere).
+    inferred: set[str] = field(default_factory=set)
 
     def __bool__(self) -> bool:
         return self.start is not None or self.end is not None
@@ -213,24 +218,32 @@ def _read(phrase: str, bound: Bound, letter_date: datetime.date | None, notes: l
 def period(clause: str, letter_date: datetime.date | None = None) -> Period:
     """The period a clause states: "van oktober 2025 tot en met 1 oktober 2026", "tot eind 2027"."""
     result = Period()
+
+    def read(phrase: str, bound: Bound, side: str):
+        if not _YEAR.search(phrase):
+            result.inferred.add(side)
+        return _read(phrase, bound, letter_date, result.notes)
+
     if match := _RANGE.search(clause):
-        end = _read(match["end"], Bound.END, letter_date, result.notes)
+        end = read(match["end"], Bound.END, "end")
         start_phrase = match["start"]
-        if not re.search(r"\d{4}", start_phrase) and end is not None:
+        if not _YEAR.search(start_phrase) and end is not None:
             # "van oktober tot en met december 2025": the start shares the end's year.
+            result.inferred.add("start")
             start_phrase = f"{start_phrase} {end.value.year}"
-        result.start = _read(start_phrase, Bound.START, letter_date, result.notes)
+        result.start = read(start_phrase, Bound.START, "start")
         result.end, result.at = end, match.start()
     else:
         if match := _START.search(clause):
-            result.start = _read(match["start"], Bound.START, letter_date, result.notes)
+            result.start = read(match["start"], Bound.START, "start")
             result.at = match.start()
         if match := _END.search(clause):
-            result.end = _read(match["end"], Bound.END, letter_date, result.notes)
+            result.end = read(match["end"], Bound.END, "end")
             result.at = match.start() if result.at < 0 else result.at
     if (match := _DURATION.search(clause)) and (duration := parse_duration(match["duration"])):
         if result.start is not None and result.end is None:
             result.end = end_after(result.start, duration)
+            result.inferred.add("end")
             result.notes.append(
                 gettext("end counted from the start: '%(phrase)s'") % {"phrase": match.group(0)}
             )

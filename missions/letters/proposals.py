@@ -14,13 +14,12 @@ from django.utils.translation import gettext
 
 from missions.dates import PreciseDate
 from missions.letters.header import Header, read_header
+from missions.letters.items import DUTCH, contribution_name, items_of
 from missions.letters.matching import KnownMission, MissionIndex, MissionMatch, new_missions
-from missions.letters.numbers import read_number
 from missions.letters.phrases import (
     REPORTED_EARLIER,
     Figure,
     Period,
-    category_of,
     figures,
     nearest_status,
     period,
@@ -36,20 +35,6 @@ QUALIFIER_WORDS = {
     "at_least": lambda: gettext("at least %(count)s"),
 }
 
-# What a contribution is: a unit, a capability, a kind of staff. "bijdrage" and "inzet" are
-# generic: they only make a proposal together with a mission and a status of their own.
-_HEAD = re.compile(
-    r"\b(?:\w*compagnie|bataljon|peloton|detachement|\w*eenheid|(?:[A-Z]+\s+)?team|\w+team|staf"
-    r"|stafofficier(?:en)?|staffunctionaris(?:sen)?|officier(?:en)?|commandant|Force Commander"
-    r"|\w*helikopters?|fregat(?:ten)?|\w*schip|schepen|onderzeeboot|mijnenjagers?"
-    r"|F-35's|\w*vliegtuig(?:en)?|MRTT|trainers|adviseurs|waarnemers|verbindingsofficier(?:en)?"
-    r"|mariniers|politiefunctionarissen|civiele experts)\b",
-)
-_GENERIC = re.compile(r"\b(?:\w*bijdragen?|\w*inzet|deelname)\b", re.IGNORECASE)
-_DUTCH = re.compile(
-    r"\b(?:Nederland|Nederlandse|Nederlands|kabinet|Defensie|NL|krijgsmacht|ons land"
-    r"|Koninklijke\s+(?:Marine|Landmacht|Luchtmacht|Marechaussee))\b|\bis besloten\b"
-)
 # A sentence that only announces what the letter is about ("informeert het kabinet u over").
 _ANNOUNCEMENT = re.compile(
     r"\binformeer\w*\b.{0,80}?\b(?:over|hierbij)\b|\bwordt\b.{0,60}\bingegaan\b"
@@ -64,22 +49,6 @@ _CONTINUATION = re.compile(
     r"|^(?:Deze|De)\s+(?:inzet|bijdrage|eenheid)\s+(?:bestaat|omvat|is|telt)\b"
 )
 _CITATION_PARENS = re.compile(r"\((?:[^()]*?\b(?:Kamerstuk|kst-|d\.d\.)[^()]*)\)")
-_SEPARATOR = re.compile(r",\s+(?:en\s+)?|\s+en\s+|;\s+")
-_MODIFIER_STOP = {
-    "een", "de", "het", "van", "met", "aan", "en", "tot", "huidige", "nederlandse", "dit", "is",
-    "bij", "voor", "in", "op", "om", "uit", "ook", "daarnaast", "inzet", "vorm",
-}  # fmt: skip
-_EQUIPMENT = re.compile(
-    r"helikopter|schip|schepen|vliegtuig|fregat|MRTT|F-35|onderzeeboot|mijnenjager"
-)
-_QUALIFIER_WORD = re.compile(r"maximaal|ongeveer|circa|ruim|minimaal|ca\.|bijna")
-_TAIL_STOP = re.compile(
-    r"^\s*(?:ook\b|tevens\b|daarnaast\b|in te\b|te\s+\w+en\b|bij te dragen|,|\.|;|\(|\)"
-    r"|aan\b|ten\b|tot\b|t/m\b|vanaf\b|per\b|voor de duur\b|van (?:\d|januari|februari|maart"
-    r"|april|mei|juni|juli|augustus|september|oktober|november|december)"
-    r"|levert\b|leveren\b|en\b|bestaat\b|is\b|zijn\b|wordt\b|worden\b|maakt\b)",
-    re.IGNORECASE,
-)
 
 
 @dataclass
@@ -100,6 +69,8 @@ class Proposal:
     paragraph: int = 0
     check: list[str] = field(default_factory=list)
     generic: bool = False
+    inferred: set[str] = field(default_factory=set)  # "start"/"end" not given whole
+    inference_note: str = ""  # how, for the statement's note
 
     @property
     def location(self) -> str:
@@ -217,11 +188,11 @@ class _Builder:
         self, sentence: str, masked: str, paragraph: int, fallback: MissionMatch | None, where: str
     ) -> list[Proposal]:
         dutch_figures = [f for f in figures(masked) if not f.not_dutch]
-        if not _DUTCH.search(masked):
+        if not DUTCH.search(masked):
             return []
         if _ANNOUNCEMENT.search(masked) and not dutch_figures:
             return []
-        items = _items(masked, lambda text: bool(self._missions(text)))
+        items = items_of(masked, lambda text: bool(self._missions(text)))
         whole_period = period(masked, self.header.date)
         whole_status = statuses(masked)
         sentence_missions = self._missions(masked, sentence_level=True)
@@ -239,7 +210,7 @@ class _Builder:
                 continue
             proposal = Proposal(quote=sentence, paragraph=paragraph, generic=generic)
             self._mission(proposal, own_missions or sentence_missions, fallback, where)
-            proposal.contribution = _contribution(masked, head, generic, own_figures)
+            proposal.contribution = contribution_name(masked, head, generic, own_figures)
             _apply_figures(proposal, own_figures)
             own_period = period(span, self.header.date)
             _apply_period(proposal, own_period if own_period else whole_period)
@@ -278,12 +249,16 @@ class _Builder:
         if not last.has_figure:
             _apply_figures(last, own)
             if own and last.generic:
-                last.contribution = _contribution(masked, own[0].start, False, own)
+                last.contribution = contribution_name(masked, own[0].start, False, own)
         said = period(masked, self.header.date)
         if said.start and last.start is None:
             last.start = said.start
+            last.inferred |= said.inferred & {"start"}
         if said.end and last.end is None:
             last.end = said.end
+            last.inferred |= said.inferred & {"end"}
+        if last.inferred and not last.inference_note:
+            last.inference_note = "; ".join(said.notes)[:300]
         last.check.extend(note for note in said.notes if note not in last.check)
         last.quote = f"{last.quote} {sentence}"
 
@@ -300,96 +275,6 @@ def _first(found: list[MissionMatch]) -> MissionMatch | None:
 def _mask(sentence: str) -> str:
     """Blank out cited documents, keeping offsets: their numbers and dates are not the letter's."""
     return _CITATION_PARENS.sub(lambda m: " " * len(m.group(0)), sentence)
-
-
-def _depth_zero_separators(text: str) -> list[tuple[int, int]]:
-    protected = re.sub(r"tot en met", "tot_en_met", text)
-    depth, spans = 0, []
-    for match in _SEPARATOR.finditer(protected):
-        depth = protected[: match.start()].count("(") - protected[: match.start()].count(")")
-        if depth == 0:
-            spans.append((match.start(), match.end()))
-    return spans
-
-
-def _items(masked: str, names_mission) -> list[tuple[int, int, int, bool]]:
-    """The contributions a sentence lists: (start, end, head offset, generic) per item.
-
-    A list "een commandant, ongeveer vijftien personen staf en drie helikopters" gives one item
-    per part that names a unit or gives a figure; "de Nederlandse bijdrage aan X" is a generic
-    item of its own; other parts belong to the item before them.
-    """
-    cuts = [0, *(end for _, end in _depth_zero_separators(masked)), len(masked)]
-    parts = [(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1)]
-    items: list[list] = []
-    for start, end in parts:
-        text = masked[start:end]
-        head = _HEAD.search(text)
-        figure = next((f for f in figures(text) if not f.not_dutch), None)
-        anchor = head.start() if head else figure.start if figure else None
-        generic = _GENERIC.search(text)
-        if anchor is not None:
-            items.append([start, end, start + anchor, False])
-        elif (
-            generic and (not items or items[-1][3]) and (_DUTCH.search(text) or names_mission(text))
-        ):
-            items.append([start, end, start + generic.start(), True])
-        elif items:
-            items[-1][1] = end
-        else:
-            items.append([start, end, start + generic.start() if generic else None, True])
-    if items and items[0][2] is None:
-        # Leading parts without a unit: the whole sentence is one generic item, or the
-        # preamble of the first item.
-        if len(items) == 1:
-            generic = _GENERIC.search(masked)
-            items[0][2] = generic.start() if generic else 0
-        else:
-            items[1][0] = items[0][0]
-            items.pop(0)
-    return [tuple(item) for item in items]
-
-
-def _contribution(masked: str, head: int, generic: bool, own: list[Figure]) -> str:
-    """The words that name the contribution: its head with modifiers and a short tail."""
-    if generic:
-        match = _GENERIC.search(masked, head)
-        return match.group(0) if match else "bijdrage"
-    match = _HEAD.match(masked, head)
-    if match is None:
-        figure = own[0] if own else None
-        noun = figure.text.split()[-1] if figure else masked[head:].split()[0]
-        start = masked.index(noun, head)
-        match = re.compile(re.escape(noun)).match(masked, start)
-    before = masked[: match.start()].split()
-    modifiers: list[str] = []
-    equipment = bool(_EQUIPMENT.search(match.group(0)))
-    for word in reversed(before[-3:]):
-        bare = word.strip(",.;")
-        if bare.lower() in _MODIFIER_STOP or _QUALIFIER_WORD.fullmatch(bare.lower()):
-            break
-        # "drie transporthelikopters" names the capability; "twee stafofficieren" is a figure.
-        if (read_number(bare) is not None and not equipment) or category_of(bare, "") != "":
-            break
-        if word.endswith((",", ";")):
-            break
-        modifiers.insert(0, bare)
-    tail = _tail(masked[match.end() :])
-    words = " ".join([*modifiers, match.group(0), tail]).strip()
-    return " ".join(words.split())
-
-
-def _tail(rest: str) -> str:
-    # "staffunctionarissen (van de huidige zeven ...) op het hoofdkwartier van EUFOR Althea"
-    rest = re.sub(r"^\s*\([^()]*\)", "", rest)
-    words: list[str] = []
-    for token in re.finditer(r"\S+", rest):
-        if _TAIL_STOP.match(rest[token.start() :]) or len(words) >= 8:
-            break
-        words.append(token.group(0).rstrip(",.;"))
-        if token.group(0).endswith((",", ".", ";")):
-            break
-    return " ".join(words)
 
 
 def _apply_figures(proposal: Proposal, own: list[Figure]) -> None:
@@ -415,6 +300,8 @@ def _apply_figures(proposal: Proposal, own: list[Figure]) -> None:
 
 def _apply_period(proposal: Proposal, said: Period) -> None:
     proposal.start, proposal.end = said.start, said.end
+    proposal.inferred = set(said.inferred)
+    proposal.inference_note = "; ".join(said.notes)[:300] if said.inferred else ""
     proposal.check.extend(said.notes)
     if said.start and said.end and said.end.value < said.start.value:
         proposal.check.append(gettext("the end is before the start"))

@@ -106,6 +106,9 @@ def _initial(proposal: Proposal, candidates: list[tuple[int, str]]) -> dict:
             proposal.end.precision if proposal.end else None,
             Bound.END,
         ),
+        "start_inferred": "start" in proposal.inferred,
+        "end_inferred": "end" in proposal.inferred,
+        "inference_note": proposal.inference_note,
         "location": proposal.location,
         "quote": proposal.quote,
     }
