@@ -27,6 +27,11 @@ DUTCH = re.compile(
     r"\b(?:Nederland|Nederlandse|Nederlands|kabinet|Defensie|NL|krijgsmacht|ons land"
     r"|Koninklijke\s+(?:Marine|Landmacht|Luchtmacht|Marechaussee))\b|\bis besloten\b"
 )
+# Actors other than the Netherlands: a sentence about them states no Dutch contribution.
+FOREIGN = re.compile(
+    r"\b(?:NAVO|NATO|EU|VN|UN|Raad|bondgenoten|partners|landen|lidstaten|VS|Verenigde Staten"
+    r"|Duitsland|Duitse|Frankrijk|Franse|België|Belgische|Verenigd Koninkrijk|Britse)\b"
+)
 _SEPARATOR = re.compile(r",\s+(?:en\s+)?|\s+en\s+|;\s+")
 _MODIFIER_STOP = {
     "een", "de", "het", "van", "met", "aan", "en", "tot", "huidige", "nederlandse", "dit", "is",
@@ -40,7 +45,7 @@ _TAIL_STOP = re.compile(
     r"^\s*(?:ook\b|tevens\b|daarnaast\b|in te\b|te\s+\w+en\b|bij te dragen|,|\.|;|\(|\)"
     r"|aan\b|ten\b|tot\b|t/m\b|vanaf\b|per\b|voor de duur\b|van (?:\d|januari|februari|maart"
     r"|april|mei|juni|juli|augustus|september|oktober|november|december)"
-    r"|levert\b|leveren\b|en\b|bestaat\b|is\b|zijn\b|wordt\b|worden\b|maakt\b)",
+    r"|levert\b|leveren\b|en\b|bestaat\b|is\b|zijn\b|wordt\b|worden\b|maakt\b|bij aan\b)",
     re.IGNORECASE,
 )
 

@@ -54,7 +54,7 @@ _NUMBER = rf"(?:{DIGITS}|{NUMBER_WORD})"
 # "maximaal 175 militairen", "ongeveer vijftien personen", "2 stafofficieren", "één stafofficier"
 _FIGURE = re.compile(
     rf"(?<![\w-])(?:(?P<qualifier>{_QUALIFIER})\s+)?(?P<number>{_NUMBER})\s+"
-    rf"(?:(?:extra|aanvullende|Nederlandse|nationale|militaire)\s+)?(?P<noun>{_NOUN})\b",
+    rf"(?:(?P<adjective>extra|aanvullende|Nederlandse|nationale|militaire)\s+)?(?P<noun>{_NOUN})\b",
     re.IGNORECASE,
 )
 # "(maximaal tien personen)" is a figure as above; "(van de huidige zeven naar maximaal tien)"
@@ -108,6 +108,13 @@ def category_of(noun: str | None, default: str = "total") -> str:
     return default
 
 
+def _figure_category(match: re.Match) -> str:
+    # "twaalf militaire waarnemers" are military, "twaalf waarnemers" may be anyone.
+    if (match["adjective"] or "").lower() == "militaire":
+        return "military"
+    return category_of(match["noun"])
+
+
 def figures(clause: str) -> list[Figure]:
     """Personnel figures in a clause, each with its category and qualifier."""
     found: list[Figure] = []
@@ -137,7 +144,7 @@ def figures(clause: str) -> list[Figure]:
         )
         found.append(
             Figure(
-                category_of(match["noun"]),
+                _figure_category(match),
                 value,
                 qualifier_of(match["qualifier"]),
                 match.start(),
@@ -311,9 +318,34 @@ def statuses(clause: str) -> list[StatusRead]:
     return found
 
 
+# Words that put a whole clause in another mood: "voornemens ... bij te dragen" is intended,
+# "onderzoekt of ... in te zetten" explored, "... is niet aan de orde" declined.
+_MOODS = ("declined", "not_feasible", "intended")
+_EXPLORING_VERB = re.compile(r"^(?:onderzoekt|onderzoeken|verkent|verkennen)$", re.IGNORECASE)
+# Bare decision words: what was decided is said by a more specific verb when there is one
+# ("heeft besloten ... te verlengen" is an extension).
+_DECIDED = re.compile(
+    r"^(?:besloten tot|besluit tot|heeft besloten|is besloten|het besluit|besloot)$"
+)
+_SPECIFIC = ("extended", "scaled_up", "scaled_down", "ended")
+
+
 def nearest_status(found: list[StatusRead], at: int) -> StatusRead | None:
-    """The status phrase closest to a contribution; at equal distance, the weightier one."""
+    """The status of a contribution from the status phrases of its clause.
+
+    The phrase closest to the contribution, unless the clause is in a mood that overrides it
+    (an intention, a refusal, an exploration), or the closest only says "decided" and another
+    says what.
+    """
     order = {status: i for i, (status, _) in enumerate(STATUS_PHRASES)}
     if not found:
         return None
-    return min(found, key=lambda read: (abs(read.at - at), order[read.status]))
+    moods = [r for r in found if r.status in _MOODS or _EXPLORING_VERB.match(r.words)]
+    if moods:
+        found = moods
+    nearest = min(found, key=lambda read: (abs(read.at - at), order[read.status]))
+    if nearest.status == "new" and _DECIDED.match(nearest.words):
+        specific = [r for r in found if r.status in _SPECIFIC]
+        if specific:
+            return min(specific, key=lambda read: abs(read.at - at))
+    return nearest

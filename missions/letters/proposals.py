@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 
 from missions.dates import PreciseDate
 from missions.letters.header import Header, read_header
-from missions.letters.items import DUTCH, contribution_name, items_of
+from missions.letters.items import DUTCH, FOREIGN, HEAD, contribution_name, items_of
 from missions.letters.matching import KnownMission, MissionIndex, MissionMatch, new_missions
 from missions.letters.phrases import (
     REPORTED_EARLIER,
@@ -188,7 +188,7 @@ class _Builder:
         self, sentence: str, masked: str, paragraph: int, fallback: MissionMatch | None, where: str
     ) -> list[Proposal]:
         dutch_figures = [f for f in figures(masked) if not f.not_dutch]
-        if not DUTCH.search(masked):
+        if not (DUTCH.search(masked) or self._passive_decision(masked)):
             return []
         if _ANNOUNCEMENT.search(masked) and not dutch_figures:
             return []
@@ -218,6 +218,16 @@ class _Builder:
             made.append(proposal)
         self.proposals.extend(made)
         return made
+
+    def _passive_decision(self, masked: str) -> bool:
+        """ "De inzet van de stafofficieren bij OSC wordt verlengd": in the government's own
+        letter, a unit without a foreign actor is a Dutch one, even when no subject says so."""
+        return (
+            self.header.kind in ("article_100", "kamerbrief")
+            and bool(HEAD.search(masked))
+            and bool(statuses(masked))
+            and not FOREIGN.search(masked)
+        )
 
     def _mission(
         self,
@@ -323,6 +333,11 @@ def _apply_status(
             proposal.check.append(gettext("no decision verb: read as continued"))
         return
     proposal.status = read.status
+    if read.status == "ended" and proposal.end is None and proposal.start is not None:
+        # "beëindigen per 1 januari 2026": the date a contribution stops is its end.
+        proposal.start, proposal.end = None, proposal.start
+        proposal.inferred = {"end"} if "start" in proposal.inferred else set()
+        proposal.check.append(gettext("ends 'per' a date: the last day may be the day before"))
     if change is not None and read.status not in ("scaled_up", "scaled_down"):
         message = (
             gettext("'%(words)s' and a change in size: scaled up may fit better")
