@@ -229,8 +229,6 @@ def test_it_ignores_unticked_proposals_even_when_they_are_wrong(analyst_client, 
     ("upload", "message"),
     [
         (SimpleUploadedFile("brief.txt", b""), "The submitted file is empty."),
-        (SimpleUploadedFile("brief.pdf", b"%PDF-1.4" + b"0" * (20 * 1024 * 1024)),
-         "The file is 20.0 MB; at most 10 MB can be read."),
         (SimpleUploadedFile("scan.pdf", scanned_pdf()), "The PDF has no text layer"),
         (SimpleUploadedFile("brief.txt", bytes(range(256)) * 20), "This is not a text file"),
         (SimpleUploadedFile("letter.txt", b"The cabinet informs the House of the decision. " * 9),
@@ -244,6 +242,29 @@ def test_it_refuses_bad_input_with_a_message_and_writes_nothing(
     response = analyst_client.post(URL, {"file": upload})
     assert response.status_code == 400
     assert message in response.content.decode()
+    assert counts() == before
+
+
+BIG_PDF = b"%PDF-1.4" + b"0" * (20 * 1024 * 1024)
+
+
+def test_it_refuses_a_20_mb_pdf_before_reading_it(analyst_client, db) -> None:
+    # The server's request limit (REQUEST_MAX_BYTES, 6 MiB) answers first.
+    before = counts()
+    response = analyst_client.post(URL, {"file": SimpleUploadedFile("brief.pdf", BIG_PDF)})
+    assert response.status_code == 413
+    assert "The upload is too large" in response.content.decode()
+    assert counts() == before
+
+
+def test_it_refuses_a_file_over_its_own_limit_when_the_server_takes_more(
+    analyst_client, db, settings
+) -> None:
+    settings.REQUEST_MAX_BYTES = 30 * 1024 * 1024
+    before = counts()
+    response = analyst_client.post(URL, {"file": SimpleUploadedFile("brief.pdf", BIG_PDF)})
+    assert response.status_code == 400
+    assert "The file is 20.0 MB; at most 10 MB can be read." in response.content.decode()
     assert counts() == before
 
 
