@@ -8,8 +8,10 @@ filters still apply, so a typo in one field never turns into a 500 or an empty t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import django_filters
@@ -17,8 +19,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import QueryDict
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from missions.dates import validate_date_in_range
 from missions.models import Organization, Region, SourceDocument, Statement, Status
 from missions.querysets import StatementQuerySet
 
@@ -33,6 +38,9 @@ PERSONNEL_CATEGORIES = (
     ("civilian", _("civilian experts")),
     ("police", _("police")),
 )
+
+# The filters on the end date: a row that states no end is never among their rows.
+END_FILTERS = ("end_after", "end_before", "expires_within")
 
 # The order a table or export lists rows in unless the user sorts.
 DEFAULT_ORDER = ("contribution__mission__name", "contribution__name", "pk")
@@ -56,6 +64,14 @@ class IdChoiceField(django_filters.fields.ModelChoiceField):
     before it reaches the database."""
 
     def to_python(self, value: Any) -> Any:
+        reference = _REFERENCE.fullmatch(str(value).strip())
+        if reference:
+            # "29521-497" (or "29 521-497"), as a reader cites it: typed, not picked from a list.
+            dossier, number = reference.group(1).replace(" ", ""), reference.group(2)
+            found = self.queryset.filter(dossier=dossier, number=number).first()
+            if found is None:
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+            return found
         text = str(value).strip()
         if value not in self.empty_values and not (
             text.isascii() and text.isdigit() and int(text) <= MAX_ID
@@ -66,6 +82,10 @@ class IdChoiceField(django_filters.fields.ModelChoiceField):
 
 class DocumentFilter(django_filters.ModelChoiceFilter):
     field_class = IdChoiceField
+
+
+# A Kamerstuk reference: dossier (digits, maybe spaced, maybe with a sub-number), dash, number.
+_REFERENCE = re.compile(r"(\d[\d ]*(?:-\d+)?)-(\d+)", re.ASCII)
 
 
 class ContributionFilter(django_filters.FilterSet):
@@ -108,10 +128,18 @@ class ContributionFilter(django_filters.FilterSet):
         distinct=False,
     )
     end_after = django_filters.DateFilter(
-        label=_("Ends on or after"), field_name="end_date", lookup_expr="gte", widget=DateInput
+        label=_("Ends on or after"),
+        field_name="end_date",
+        lookup_expr="gte",
+        widget=DateInput,
+        validators=[validate_date_in_range],
     )
     end_before = django_filters.DateFilter(
-        label=_("Ends on or before"), field_name="end_date", lookup_expr="lte", widget=DateInput
+        label=_("Ends on or before"),
+        field_name="end_date",
+        lookup_expr="lte",
+        widget=DateInput,
+        validators=[validate_date_in_range],
     )
     expires_within = django_filters.NumberFilter(
         label=_("Expires within (months)"),
@@ -124,12 +152,23 @@ class ContributionFilter(django_filters.FilterSet):
         label=_("As of"),
         method="filter_nothing",
         widget=DateInput,
+        validators=[validate_date_in_range],
         help_text=_("The table as the documents stood on that day."),
+    )
+    corrected = django_filters.BooleanFilter(
+        label=_("As corrected since"),
+        method="filter_nothing",
+        widget=forms.CheckboxInput,
+        help_text=_(
+            "On that day as we know it now: a statement corrected later reads as corrected."
+        ),
     )
     document = DocumentFilter(
         label=_("Source document"),
         queryset=SourceDocument.objects.all(),
-        empty_label=_("any"),
+        # A reference box, not a list: at scale a list of every document is most of the page.
+        widget=forms.TextInput(attrs={"placeholder": "29521-497", "size": 12}),
+        help_text=_("Its reference, e.g. 29521-497."),
     )
 
     class Meta:
@@ -144,17 +183,44 @@ class ContributionFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset: StatementQuerySet) -> StatementQuerySet:
         # The rows are the latest statements as of the chosen day (or now); every other filter
         # narrows those rows and never changes which statement is the latest.
-        queryset = queryset.as_of(self.form.cleaned_data.get("as_of"))
+        queryset = self.in_force(queryset)
         return super().filter_queryset(queryset)
 
-    def filter_without(self, name: str) -> StatementQuerySet:
-        """The rows with every filter but ``name`` applied: the base of that field's facet."""
+    def in_force(self, queryset: StatementQuerySet) -> StatementQuerySet:
+        """The rows before any other filter: in force on the as-of day, corrected if asked."""
+        cleaned = self.form.cleaned_data
+        return queryset.as_of(cleaned.get("as_of"), corrected=bool(cleaned.get("corrected")))
+
+    def filter_without(self, *names: str) -> StatementQuerySet:
+        """The rows with every filter but ``names`` applied: the base of a field's facet."""
         self.errors  # noqa: B018 - validates the form, so cleaned_data exists
-        queryset = self.queryset.all().as_of(self.form.cleaned_data.get("as_of"))
+        queryset = self.in_force(self.queryset.all())
         for field, value in self.form.cleaned_data.items():
-            if field != name:
+            if field not in names:
                 queryset = self.filters[field].filter(queryset, value)
         return queryset
+
+    def left_out(self) -> list[str]:
+        """What the filters leave out without the reader asking: an end filter cannot keep a
+        row that states no end (open-ended, or not given), so say how many the other filters
+        would have shown. One COUNT query, only when an end filter is used."""
+        self.errors  # noqa: B018 - validates the form, so cleaned_data exists
+        used = [name for name in END_FILTERS if self.form.cleaned_data.get(name) is not None]
+        if not used:
+            return []
+        count = self.filter_without(*END_FILTERS).filter(end_date__isnull=True).count()
+        if not count:
+            return []
+        return [
+            ngettext(
+                "%(count)s row without a stated end (open-ended or not given) is not shown: "
+                "an end filter cannot place it.",
+                "%(count)s rows without a stated end (open-ended or not given) are not shown: "
+                "an end filter cannot place them.",
+                count,
+            )
+            % {"count": count}
+        ]
 
     def filter_text(self, queryset: StatementQuerySet, name: str, value: str) -> StatementQuerySet:
         condition = Q()
@@ -180,11 +246,44 @@ class ContributionFilter(django_filters.FilterSet):
     ) -> StatementQuerySet:
         if value is None:
             return queryset
-        return queryset.expiring_within(months=int(value), today=self.today)
+        # The expiring report's rule (commitments only, both days included), from the day the
+        # rows stand on.
+        day = self.form.cleaned_data.get("as_of") or self.today
+        return queryset.expiring_within(months=int(value), today=day)
 
     def filter_nothing(self, queryset: StatementQuerySet, name: str, value: Any):
-        # as_of picks the rows in filter_queryset; it is a field only for the form and errors.
+        # as_of and corrected pick the rows in filter_queryset; they are fields only for the
+        # form and its errors.
         return queryset
+
+
+def applied_filters(filterset: ContributionFilter) -> list[tuple[str, str]]:
+    """(label, value in words) for every filter in use, in the form's order: what a printed
+    page or a shared screenshot must say it holds."""
+    if not filterset.is_valid():
+        return []
+    labels = dict(Status.choices) | {key: str(label) for key, label in PERSONNEL_CATEGORIES}
+    applied = []
+    for name, value in filterset.form.cleaned_data.items():
+        if value is None or value == "" or value is False:
+            continue
+        if isinstance(value, date):
+            shown = date_format(value)
+        elif isinstance(value, str):
+            shown = value
+        elif isinstance(value, SourceDocument):
+            shown = value.reference
+        elif isinstance(value, Decimal | int):
+            shown = str(int(value))
+        else:
+            # Several choices: the values sent (acronyms, region names, status keys) say it,
+            # without reading the chosen rows again.
+            sent = [labels.get(item, item) for item in filterset.data.getlist(name)]
+            if not sent:
+                continue
+            shown = ", ".join(str(item) for item in sent)
+        applied.append((str(filterset.filters[name].label), shown))
+    return applied
 
 
 def filter_contributions(

@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
@@ -22,7 +23,7 @@ from django.views import View
 from django.views.decorators.http import require_GET
 
 from missions import report_exports, reports
-from missions.dates import add_months
+from missions.dates import add_months, validate_date_in_range
 from missions.exports import FORMAT_LABELS, Export, ExportFormat, export_response, parse_format
 from missions.filters import DateInput
 from missions.models import Statement
@@ -36,7 +37,11 @@ DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
 
 def _date_field(label: Any, required: bool = False) -> forms.DateField:
     return forms.DateField(
-        label=label, required=required, input_formats=DATE_FORMATS, widget=DateInput
+        label=label,
+        required=required,
+        input_formats=DATE_FORMATS,
+        widget=DateInput,
+        validators=[validate_date_in_range],
     )
 
 
@@ -52,8 +57,19 @@ class ExportForm(forms.Form):
         return ExportFormat(value) if value else None
 
 
+def _corrected_field() -> forms.BooleanField:
+    return forms.BooleanField(
+        label=_("As corrected since"),
+        required=False,
+        help_text=_(
+            "On that day as we know it now: a statement corrected later reads as corrected."
+        ),
+    )
+
+
 class SummaryForm(ExportForm):
     as_of = _date_field(_("As of"))
+    corrected = _corrected_field()
     by = forms.MultipleChoiceField(
         label=_("Group by"),
         required=False,
@@ -62,13 +78,30 @@ class SummaryForm(ExportForm):
     )
 
 
-class ExpiringForm(ExportForm):
+class PagedForm(ExportForm):
+    """A report whose page shows its rows a page at a time; the download keeps them all."""
+
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
+# Rows a report page shows at once: a page a reader can take in, HTML that stays small.
+ROWS_PER_PAGE = 100
+
+
+def page_of(rows, params: dict[str, Any]):
+    """The page asked for (the last one when past the end) of ``rows``."""
+    return Paginator(rows, ROWS_PER_PAGE).get_page(params.get("page") or 1)
+
+
+class ExpiringForm(PagedForm):
     months = forms.IntegerField(
         label=_("Ending within (months)"), required=False, min_value=1, max_value=MAX_MONTHS
     )
+    as_of = _date_field(_("As of"))
+    corrected = _corrected_field()
 
 
-class ChangesForm(ExportForm):
+class ChangesForm(PagedForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # "from" is a Python keyword, so these fields are named here rather than declared.
@@ -119,24 +152,24 @@ class SummaryView(ReportView):
     form_class = SummaryForm
     template_name = "reports/summary.html"
 
+    def _summaries(self, params: dict[str, Any], today: date) -> list[reports.Summary]:
+        return reports.summaries(
+            params.get("as_of") or today,
+            params.get("by") or reports.SUMMARY_BY,
+            corrected=bool(params.get("corrected")),
+        )
+
     def export(self, params: dict[str, Any], today: date) -> Export:
-        statements = Statement.objects.as_of(params.get("as_of"))
-        return report_exports.summary_export(statements, params.get("by") or reports.SUMMARY_BY)
+        return report_exports.summary_export(self._summaries(params, today))
 
     def page_context(self, params: dict[str, Any], today: date) -> dict[str, Any]:
-        statements = Statement.objects.as_of(params.get("as_of"))
-        tables = []
-        for by in params.get("by") or reports.SUMMARY_BY:
-            rows = reports.summary(statements, by)
-            tables.append(
-                {
-                    "by": by,
-                    "label": reports.SUMMARY_BY_LABELS[by],
-                    "rows": rows,
-                    "total": reports.summary_total(rows),
-                }
-            )
-        return {"as_of": params.get("as_of"), "tables": tables}
+        summaries = self._summaries(params, today)
+        return {
+            "as_of": params.get("as_of"),
+            "day": params.get("as_of") or today,
+            "summaries": summaries,
+            "apart": summaries[0].apart if summaries else [],
+        }
 
 
 class ExpiringView(ReportView):
@@ -149,18 +182,28 @@ class ExpiringView(ReportView):
 
     def _statements(self, params: dict[str, Any], today: date):
         months = params.get("months") or self.default_months
-        return months, reports.expiring(Statement.objects.all(), months, today)
+        day = params.get("as_of") or today
+        corrected = bool(params.get("corrected"))
+        return (
+            months,
+            day,
+            reports.expiring(Statement.objects.all(), months, day, corrected=corrected),
+        )
 
     def export(self, params: dict[str, Any], today: date) -> Export:
-        _months, statements = self._statements(params, today)
-        return report_exports.expiring_export(statements, today)
+        _months, day, statements = self._statements(params, today)
+        return report_exports.expiring_export(statements, day)
 
     def page_context(self, params: dict[str, Any], today: date) -> dict[str, Any]:
-        months, statements = self._statements(params, today)
+        months, day, statements = self._statements(params, today)
+        page = page_of(statements, params)
         return {
             "months": months,
-            "until": add_months(today, months),
-            "rows": reports.expiring_rows(statements, today),
+            "day": day,
+            "as_of": params.get("as_of"),
+            "until": add_months(day, months),
+            "page": page,
+            "rows": reports.expiring_rows(page.object_list, day),
         }
 
 
@@ -183,7 +226,10 @@ class ChangesView(ReportView):
 
     def page_context(self, params: dict[str, Any], today: date) -> dict[str, Any]:
         first, last = self._period(params, today)
-        return {"first": first, "last": last, "entries": reports.changes(first, last)}
+        page = page_of(reports.changes_in_period(first, last).values_list("pk", flat=True), params)
+        entries = reports.changes(first, last, only=list(page.object_list))
+        fixes = reports.transcription_fixes(first, last)
+        return {"first": first, "last": last, "page": page, "entries": entries, "fixes": fixes}
 
 
 @require_GET
