@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from missions import dashboard, reports
 from missions.dates import add_months
-from missions.imports import targets
+from missions.imports import writing
 from missions.imports.columns import CONTRIBUTION_COLUMNS as IMPORT_COLUMNS
 from missions.models import Contribution, Mission, Organization, SourceDocument, Statement
 from tests import factories as f
@@ -187,28 +187,26 @@ def _import_rows(n: int) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode()
 
 
-def test_it_leaves_nothing_of_an_import_that_fails_half_way(analyst_client, settings, tmp_path,
-                                                              monkeypatch):  # fmt: skip
-    settings.IMPORT_TEMP_DIR = str(tmp_path)
+def test_it_leaves_nothing_of_an_import_that_fails_half_way(analyst_client, monkeypatch):
     analyst_client.post(
         reverse("imports:import_upload"),
         {"file": SimpleUploadedFile("c.csv", _import_rows(3))},
     )
     assert analyst_client.get(reverse("imports:import_preview")).context["plan"].counts["new"] == 3
-    # The database refuses the third statement, after the first two were written.
-    real_apply, calls = targets.Target.apply, []
+    # The database refuses the statements, after the organization, region, document, mission
+    # and contributions were written.
+    real_insert, calls = writing.insert_rows, []
 
-    def apply(self):
-        if isinstance(self.instance, Statement):
-            calls.append(self)
-            if len(calls) == 3:
-                raise IntegrityError("refused")
-        return real_apply(self)
+    def insert_rows(model, fields, objects, *args):
+        if model is Statement:
+            calls.append(len(objects))
+            raise IntegrityError("refused")
+        return real_insert(model, fields, objects, *args)
 
-    monkeypatch.setattr(targets.Target, "apply", apply)
+    monkeypatch.setattr(writing, "insert_rows", insert_rows)
     analyst_client.post(reverse("imports:import_confirm"))
 
-    assert len(calls) == 3
+    assert calls == [3]
     assert not Statement.objects.exists()
     for model in (Contribution, Mission, Organization, SourceDocument):
         assert not model.objects.exists(), model

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from missions import dates
-from missions.imports.cells import CellError, read_plain_date
+from missions.imports.rows import CellError, read_plain_date
 from tests import factories as f
 
 MESSAGE = "Enter a date between 1900-01-01 and 2200-12-31."

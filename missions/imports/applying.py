@@ -17,10 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from missions.imports import writing
-from missions.imports.plan import KINDS, Plan
+from missions.imports.plan import KINDS, Plan, Target
 from missions.imports.planning import build_plan
 from missions.imports.reading import Table
-from missions.imports.targets import Target
 from missions.locking import StaleEditError
 from missions.supersession import refresh_supersession
 

@@ -14,11 +14,20 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext as _
 
-from missions.imports.plan import KIND_LABELS, KINDS, Change, Plan, RowPlan, Verdict, display
+from missions.imports.plan import (
+    KIND_LABELS,
+    KINDS,
+    Change,
+    Plan,
+    Registry,
+    RowPlan,
+    Target,
+    Verdict,
+    display,
+)
 from missions.imports.reading import Table
 from missions.imports.rows import RowError, RowValues, read_row
 from missions.imports.rules import column_for, constraint_errors, field_errors
-from missions.imports.targets import Registry, Target
 from missions.models import (
     Contribution,
     DocumentKind,

@@ -2,30 +2,201 @@
 
 Only columns that are in the file count: a column left out leaves that field of an existing record
 alone, while an empty cell in a column that is there means "empty" (an unknown count, no end).
+Each cell reader (a count, a date with its precision, a status, a source reference) takes the
+cell's text and returns a value or raises ``CellError`` whose message is written for the analyst
+('"eind smarch 2028" is not a date'); the row adds its number and the column. Labels are accepted
+in English and Dutch as well as the stored values, because a desk's sheet says "niet haalbaar"
+where the database says ``not_feasible``.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from missions.dates import Bound, PreciseDate, Precision
-from missions.imports.cells import (
-    CellError,
-    SourceRef,
-    is_open_ended,
-    read_choice,
-    read_count,
-    read_date,
-    read_plain_date,
-    read_source,
-)
+from missions.dates import Bound, PreciseDate, Precision, parse_date_phrase
 from missions.models import Qualifier, StatementKind, Status
+
+# The largest count PostgreSQL's integer holds; also used on SQLite so both behave the same.
+MAX_COUNT = 2_147_483_647
+_INTEGER = re.compile(r"[+-]?[0-9]+(?:[.,]0+)?", re.ASCII)
+_KAMERSTUK = re.compile(
+    r"(?:kamerstuk(?:ken)?(?:\s+(?:i|ii))?\s+)?(?P<dossier>[0-9][0-9a-z ]*?),?\s+nr\.?\s*"
+    r"(?P<number>[0-9a-z]+)",
+    re.IGNORECASE | re.ASCII,
+)
+_REFERENCE = re.compile(r"(?P<dossier>[0-9][0-9A-Za-z -]*)-(?P<number>[0-9A-Za-z]+)", re.ASCII)
+
+# Dutch words a desk writes, beside the stored values and the (translated) labels.
+_DUTCH_WORDS: dict[type[models.TextChoices], dict[str, str]] = {
+    Status: {
+        "voortgezet": Status.CONTINUED,
+        "voortzetting": Status.CONTINUED,
+        "verlengd": Status.EXTENDED,
+        "verlenging": Status.EXTENDED,
+        "opgeschaald": Status.SCALED_UP,
+        "uitgebreid": Status.SCALED_UP,
+        "afgeschaald": Status.SCALED_DOWN,
+        "verkleind": Status.SCALED_DOWN,
+        "nieuw": Status.NEW,
+        "verkend": Status.EXPLORED,
+        "verkenning": Status.EXPLORED,
+        "niet haalbaar": Status.NOT_FEASIBLE,
+        "niet mogelijk": Status.NOT_FEASIBLE,
+        "beëindigd": Status.ENDED,
+        "beeindigd": Status.ENDED,
+        "afgelopen": Status.ENDED,
+    },
+    Qualifier: {
+        "precies": Qualifier.EXACT,
+        "ongeveer": Qualifier.APPROXIMATELY,
+        "circa": Qualifier.APPROXIMATELY,
+        "ca.": Qualifier.APPROXIMATELY,
+        "~": Qualifier.APPROXIMATELY,
+        "maximaal": Qualifier.AT_MOST,
+        "max.": Qualifier.AT_MOST,
+        "ten hoogste": Qualifier.AT_MOST,
+        "minimaal": Qualifier.AT_LEAST,
+        "min.": Qualifier.AT_LEAST,
+        "ten minste": Qualifier.AT_LEAST,
+        "tenminste": Qualifier.AT_LEAST,
+    },
+    Precision: {"dag": Precision.DAY, "maand": Precision.MONTH, "jaar": Precision.YEAR},
+    StatementKind: {
+        "besluit": StatementKind.DECISION,
+        "correctie": StatementKind.CORRECTION,
+        "informatie": StatementKind.INFORMATION,
+    },
+}
+_OPEN_ENDED_WORDS = {"open-ended", "open ended", "open einde", "onbepaald", "onbepaalde tijd"}
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; the message is shown after 'row N, column: '."""
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """A document as a row names it: by dossier and number, or by title when it has none."""
+
+    dossier: str = ""
+    number: str = ""
+    title: str = ""
+    # As written, to find an unnumbered document whose title merely looks like a reference.
+    text: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """Two ways of writing one document ("29521-497", "Kamerstuk 29521, nr. 497") match."""
+        return (self.dossier, self.number, "" if self.number else self.title)
+
+    @property
+    def reference(self) -> str:
+        return f"{self.dossier}-{self.number}" if self.number else self.title
+
+
+def quoted(text: str, limit: int = 60) -> str:
+    """The cell as the analyst typed it, shortened so that a message stays one line."""
+    text = " ".join(text.split())
+    return f'"{text[:limit]}…"' if len(text) > limit else f'"{text}"'
+
+
+def _key(text: str) -> str:
+    return " ".join(text.casefold().replace("_", " ").split())
+
+
+@functools.cache
+def _choice_lookup(choices: type[models.TextChoices]) -> dict[str, str]:
+    lookup = {_key(word): str(value) for word, value in _DUTCH_WORDS.get(choices, {}).items()}
+    for language in ("en", "nl"):
+        with translation.override(language):
+            lookup.update({_key(str(label)): value for value, label in choices.choices})
+    lookup.update({_key(value): value for value in choices.values})
+    return lookup
+
+
+def read_choice(text: str, choices: type[models.TextChoices], *, default: str = "") -> str:
+    if not text:
+        return default
+    value = _choice_lookup(choices).get(_key(text))
+    if value is None:
+        raise CellError(
+            _("%(text)s is not one of: %(allowed)s")
+            % {"text": quoted(text), "allowed": ", ".join(choices.values)}
+        )
+    return value
+
+
+def read_count(text: str) -> int | None:
+    """A whole number, or None for an empty cell (unknown, which is not 0)."""
+    if not text:
+        return None
+    compact = text.replace(" ", "")
+    if not _INTEGER.fullmatch(compact) or len(compact) > 15:
+        raise CellError(_("%(text)s is not a whole number") % {"text": quoted(text)})
+    value = int(re.split(r"[.,]", compact)[0])
+    if value > MAX_COUNT:
+        raise CellError(_("%(text)s is too large for a count") % {"text": quoted(text)})
+    # A negative count is left to the model's own rule, so that its message is the one shown.
+    return value
+
+
+def read_date(text: str, bound: Bound) -> PreciseDate | None:
+    """An ISO date (2028-06-30) or a phrase ("eind juni 2028"), with the precision it has."""
+    if not text:
+        return None
+    try:
+        return _parse_date(text, bound)
+    except (ValueError, OverflowError) as exc:
+        raise CellError(
+            _('%(text)s is not a date (write 2028-06-30, "eind juni 2028" or 2026)')
+            % {"text": quoted(text)}
+        ) from exc
+
+
+# A sheet repeats the same few dates thousands of times; parsing is pure, so remember it.
+_parse_date = functools.lru_cache(maxsize=4096)(parse_date_phrase)
+
+
+def read_plain_date(text: str) -> datetime.date | None:
+    """A document's date: one day, so a month or a year alone is not enough."""
+    value = read_date(text, Bound.START)
+    if value is not None and value.precision != Precision.DAY:
+        raise CellError(_("%(text)s is not a single day") % {"text": quoted(text)})
+    return value.value if value else None
+
+
+def is_open_ended(text: str) -> bool:
+    return _key(text) in _open_ended_words()
+
+
+@functools.cache
+def _open_ended_words() -> frozenset[str]:
+    # Asked for every row's end: the words, and the Dutch label of the value, looked up once.
+    with translation.override("nl"):
+        dutch = _key(str(_("open-ended")))
+    return frozenset({_key(word) for word in _OPEN_ENDED_WORDS} | {dutch})
+
+
+def read_source(text: str) -> SourceRef:
+    """``29521-497`` or ``Kamerstuk 29521, nr. 497``; anything else is an unnumbered title."""
+    text = " ".join(text.split())
+    if not text:
+        raise CellError(_("every row needs its source document"))
+    for pattern in (_REFERENCE, _KAMERSTUK):
+        match = pattern.fullmatch(text)
+        if match:
+            return SourceRef(match["dossier"].strip(), match["number"], text=text)
+    return SourceRef(title=text, text=text)
+
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 COUNT_COLUMNS = ("military", "civilian", "police", "total")

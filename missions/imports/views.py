@@ -9,18 +9,19 @@ from __future__ import annotations
 import unicodedata
 from pathlib import PurePath
 
+from django import forms
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from missions.imports import pending as uploads
 from missions.imports.applying import ImportRefused, confirm_import, preview_import
 from missions.imports.columns import FIRST_DATA_ROW, KNOWN_COLUMNS, REQUIRED_COLUMNS
-from missions.imports.forms import UploadForm
 from missions.imports.plan import Plan
 from missions.imports.reading import MAX_BYTES, MAX_ROWS, ImportFileError, check_size, read_upload
 from missions.roles import IMPORT_PERMISSIONS
@@ -151,3 +152,11 @@ class DoneView(ImportAccess, View):
         if not isinstance(summary, dict):
             return redirect("imports:import_upload")
         return render(request, "imports/done.html", {"summary": summary})
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Spreadsheet"),
+        help_text=gettext_lazy("CSV (comma or semicolon) or XLSX, at most 5 MB and 20,000 rows."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx"}),
+    )
