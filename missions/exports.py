@@ -352,7 +352,11 @@ def export_response(export: Export, fmt: ExportFormat, today: date):
     if fmt is ExportFormat.XLSX:
         # On disk, not in memory: an unnamed temporary file, removed when the response closes it.
         spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-        write_xlsx(export, spool)
+        try:
+            write_xlsx(export, spool)
+        except BaseException:
+            spool.close()  # freed now, not when the traceback is collected
+            raise
         spool.seek(0)
         return FileResponse(
             spool, as_attachment=True, filename=filename, content_type=fmt.content_type

@@ -23,6 +23,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from missions.dates import validate_date_in_range
 from missions.models import Organization, Region, SourceDocument, Statement, Status
 from missions.querysets import StatementQuerySet
 
@@ -127,10 +128,18 @@ class ContributionFilter(django_filters.FilterSet):
         distinct=False,
     )
     end_after = django_filters.DateFilter(
-        label=_("Ends on or after"), field_name="end_date", lookup_expr="gte", widget=DateInput
+        label=_("Ends on or after"),
+        field_name="end_date",
+        lookup_expr="gte",
+        widget=DateInput,
+        validators=[validate_date_in_range],
     )
     end_before = django_filters.DateFilter(
-        label=_("Ends on or before"), field_name="end_date", lookup_expr="lte", widget=DateInput
+        label=_("Ends on or before"),
+        field_name="end_date",
+        lookup_expr="lte",
+        widget=DateInput,
+        validators=[validate_date_in_range],
     )
     expires_within = django_filters.NumberFilter(
         label=_("Expires within (months)"),
@@ -143,6 +152,7 @@ class ContributionFilter(django_filters.FilterSet):
         label=_("As of"),
         method="filter_nothing",
         widget=DateInput,
+        validators=[validate_date_in_range],
         help_text=_("The table as the documents stood on that day."),
     )
     corrected = django_filters.BooleanFilter(

@@ -23,7 +23,7 @@ from django.views import View
 from django.views.decorators.http import require_GET
 
 from missions import report_exports, reports
-from missions.dates import add_months
+from missions.dates import add_months, validate_date_in_range
 from missions.exports import FORMAT_LABELS, Export, ExportFormat, export_response, parse_format
 from missions.filters import DateInput
 from missions.models import Statement
@@ -37,7 +37,11 @@ DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
 
 def _date_field(label: Any, required: bool = False) -> forms.DateField:
     return forms.DateField(
-        label=label, required=required, input_formats=DATE_FORMATS, widget=DateInput
+        label=label,
+        required=required,
+        input_formats=DATE_FORMATS,
+        widget=DateInput,
+        validators=[validate_date_in_range],
     )
 
 
