@@ -35,8 +35,9 @@ from tests.url_matrix import Route, all_routes, ids_of, query_for, url_for
 
 # URLs anyone may open without logging in (by "namespace:name").
 PUBLIC = {"login", "admin:login", "set_language"}
-# What a logged-in user without any role may still do: leave.
+# What a logged-in user without any role may still do: leave, and look after the account.
 FOR_ANY_ACCOUNT = {"logout"}
+ACCOUNT_NAMESPACE = "account"
 # Refused with 403 for viewers, besides the whole admin: any URL whose name mentions "import".
 IMPORT_WORD = "import"
 # Admin URLs that answer 404 by design even for a superuser: the catch-all for unknown admin
@@ -61,7 +62,8 @@ def expected(route: Route, persona: str) -> str:
     if persona == "outsider":
         if route.is_admin:
             return FORBIDDEN  # the admin's own login page too: this account is no staff
-        return ALLOWED if route.name in PUBLIC | FOR_ANY_ACCOUNT else FORBIDDEN
+        own_account = route.name in FOR_ANY_ACCOUNT or ACCOUNT_NAMESPACE in route.namespaces
+        return ALLOWED if route.name in PUBLIC or own_account else FORBIDDEN
     is_import = IMPORT_WORD in route.url_name
     if persona == "viewer":
         return FORBIDDEN if route.is_admin or is_import else ALLOWED
@@ -347,22 +349,21 @@ def test_it_keeps_the_matrix_rules_explicit():
         print,
         ("admin",),
     )
-    assert [expected(route, p) for p in PERSONAS] == [LOGIN, FORBIDDEN, FORBIDDEN, ALLOWED]
+    # Columns: anonymous, outsider (logged in, no role), viewer, analyst, superuser.
+    F, A = FORBIDDEN, ALLOWED
+    assert [expected(route, p) for p in PERSONAS] == [LOGIN, F, F, F, A]
     page = Route("missions:contributions", "", print, ("missions",))
-    assert [expected(page, p) for p in PERSONAS] == [LOGIN, ALLOWED, ALLOWED, ALLOWED]
+    assert [expected(page, p) for p in PERSONAS] == [LOGIN, F, A, A, A]
     importer = Route("missions:import_preview", "", print, ("missions",))
-    assert [expected(importer, p) for p in PERSONAS] == [LOGIN, FORBIDDEN, ALLOWED, ALLOWED]
+    assert [expected(importer, p) for p in PERSONAS] == [LOGIN, F, F, A, A]
     login = Route("login", "", print, ())
-    assert [expected(login, p) for p in PERSONAS] == [PUBLIC_PAGE, ALLOWED, ALLOWED, ALLOWED]
+    assert [expected(login, p) for p in PERSONAS] == [PUBLIC_PAGE, A, A, A, A]
     admin_login = Route("admin:login", "", print, ("admin",))
-    assert [expected(admin_login, p) for p in PERSONAS] == [
-        PUBLIC_PAGE,
-        FORBIDDEN,
-        ALLOWED,
-        ALLOWED,
-    ]
+    assert [expected(admin_login, p) for p in PERSONAS] == [PUBLIC_PAGE, F, F, A, A]
     users = Route("admin:auth_user_changelist", "", print, ("admin",))
-    assert [expected(users, p) for p in PERSONAS] == [LOGIN, FORBIDDEN, FORBIDDEN, ALLOWED]
+    assert [expected(users, p) for p in PERSONAS] == [LOGIN, F, F, F, A]
+    password = Route("account:password_change", "", print, ("account",))
+    assert [expected(password, p) for p in PERSONAS] == [LOGIN, A, A, A, A]
 
 
 def test_it_catches_a_page_that_forgets_its_permission_check_for_a_user_with_no_role(
