@@ -75,13 +75,19 @@ def corrections_since(
 
 @permission_required(VIEW_PERMISSION, raise_exception=True)
 def mission(request: HttpRequest, pk: int) -> HttpResponse:
-    """A mission's facts, each Dutch contribution's current state, and every statement."""
+    """A mission's facts, what documents said of the mission itself, each Dutch contribution's
+    current state, and every statement, each marked where a later correction replaced it."""
     found = get_object_or_404(
         Mission.objects.select_related("organization", "region", "source"), pk=pk
     )
     history = list(
         Statement.objects.filter(contribution__mission=found).select_related(
-            "document", "contribution"
+            # The correction of a statement and what a correction corrects, with their
+            # documents, for the "corrected by" and "corrects" marks: joins, not a query per row.
+            "document",
+            "contribution",
+            "corrected_by__document",
+            "corrects__document",
         )
     )
     entries = timeline(history)
@@ -93,6 +99,7 @@ def mission(request: HttpRequest, pk: int) -> HttpResponse:
         "missions/mission_detail.html",
         {
             "mission": found,
+            "about_mission": found.mission_statements.select_related("document"),
             "contributions": [(c, current.get(c.pk)) for c in contributions],
             "entries": list(reversed(entries)),
             "today": timezone.localdate(),
@@ -118,13 +125,22 @@ def documents(request: HttpRequest) -> HttpResponse:
 
 @permission_required(VIEW_PERMISSION, raise_exception=True)
 def document(request: HttpRequest, pk: int) -> HttpResponse:
-    """One document and every statement it made."""
+    """One document: what of it is inferred, every statement it made about a contribution (with
+    what corrects it or what it corrects) and about a mission itself."""
     found = get_object_or_404(SourceDocument, pk=pk)
     statements = found.statements.select_related(
-        "contribution__mission__organization", "contribution__mission__region"
+        "contribution__mission__organization",
+        "contribution__mission__region",
+        "corrected_by__document",
+        "corrects__document",
     ).order_by("contribution__mission__name", "contribution__name")
+    about_missions = found.mission_statements.select_related("mission").order_by(
+        "mission__name", "pk"
+    )
     return render(
-        request, "missions/document_detail.html", {"document": found, "statements": statements}
+        request,
+        "missions/document_detail.html",
+        {"document": found, "statements": statements, "about_missions": about_missions},
     )
 
 

@@ -292,8 +292,14 @@ def test_it_lists_neither_as_explored_as_of_1_june(viewer_client, real_data):
         row.record.contribution.name: row.record.status
         for row in everything.context["table"].paginated_rows
     }
-    assert status["infantry company"] == Status.NEW
+    # 29521-497 (23 May) calls the company's contribution "beoogde" (answers 24 and 25): intended.
+    assert status["infantry company"] == Status.INTENDED
     assert status["air tanker capacity (MRTT)"] == Status.NOT_FEASIBLE
+    before = viewer_client.get("/?as_of=2025-05-01&columns=contribution,status")
+    assert {
+        row.record.contribution.name: row.record.status
+        for row in before.context["table"].paginated_rows
+    }["infantry company"] == Status.NEW
 
 
 def test_it_renders_the_shared_layout_for_everyone(viewer_client):

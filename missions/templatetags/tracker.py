@@ -39,3 +39,9 @@ def figure(value) -> str:
 def time_left_of(statement, day: date) -> str:
     """``{{ statement|time_left_of:day }}``: from the day shown, at the end's precision."""
     return remaining.statement_time_left(statement, day)
+
+
+@register.filter
+def precise_start(value: date | None, precision: str | None) -> str:
+    """``{{ document.date|precise_start:document.date_precision }}``: "May 2025", not "end of"."""
+    return dates.format_precise(value, precision, dates.Bound.START)
