@@ -23,7 +23,7 @@ from django.views import View
 from django.views.decorators.http import require_GET
 
 from missions import report_exports, reports
-from missions.dates import add_months
+from missions.dates import add_months, validate_date_in_range
 from missions.exports import FORMAT_LABELS, Export, ExportFormat, export_response, parse_format
 from missions.filters import DateInput
 from missions.models import Statement
@@ -37,7 +37,11 @@ DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
 
 def _date_field(label: Any, required: bool = False) -> forms.DateField:
     return forms.DateField(
-        label=label, required=required, input_formats=DATE_FORMATS, widget=DateInput
+        label=label,
+        required=required,
+        input_formats=DATE_FORMATS,
+        widget=DateInput,
+        validators=[validate_date_in_range],
     )
 
 
@@ -148,24 +152,24 @@ class SummaryView(ReportView):
     form_class = SummaryForm
     template_name = "reports/summary.html"
 
+    def _summaries(self, params: dict[str, Any], today: date) -> list[reports.Summary]:
+        return reports.summaries(
+            params.get("as_of") or today,
+            params.get("by") or reports.SUMMARY_BY,
+            corrected=bool(params.get("corrected")),
+        )
+
     def export(self, params: dict[str, Any], today: date) -> Export:
-        statements = _in_force(params)
-        return report_exports.summary_export(statements, params.get("by") or reports.SUMMARY_BY)
+        return report_exports.summary_export(self._summaries(params, today))
 
     def page_context(self, params: dict[str, Any], today: date) -> dict[str, Any]:
-        statements = _in_force(params)
-        tables = []
-        for by in params.get("by") or reports.SUMMARY_BY:
-            rows = reports.summary(statements, by)
-            tables.append(
-                {
-                    "by": by,
-                    "label": reports.SUMMARY_BY_LABELS[by],
-                    "rows": rows,
-                    "total": reports.summary_total(rows),
-                }
-            )
-        return {"as_of": params.get("as_of"), "tables": tables}
+        summaries = self._summaries(params, today)
+        return {
+            "as_of": params.get("as_of"),
+            "day": params.get("as_of") or today,
+            "summaries": summaries,
+            "apart": summaries[0].apart if summaries else [],
+        }
 
 
 class ExpiringView(ReportView):
@@ -226,11 +230,6 @@ class ChangesView(ReportView):
         entries = reports.changes(first, last, only=list(page.object_list))
         fixes = reports.transcription_fixes(first, last)
         return {"first": first, "last": last, "page": page, "entries": entries, "fixes": fixes}
-
-
-def _in_force(params: dict[str, Any]):
-    """The statements in force on the as-of day (today by default), corrected if asked."""
-    return Statement.objects.as_of(params.get("as_of"), corrected=bool(params.get("corrected")))
 
 
 @require_GET

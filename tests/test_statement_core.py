@@ -436,3 +436,19 @@ def test_it_filters_by_a_typed_document_reference_without_listing_documents(
 def test_it_says_so_when_a_typed_reference_is_no_document(real_data, viewer_client):
     response = viewer_client.get("/", {"document": "29521-1"})
     assert "Source document: Select a valid choice." in response.content.decode()
+
+
+def test_it_says_in_the_export_what_the_source_does_not_state(real_data):
+    out = io.StringIO()
+    call_command("report", "contributions", "--format", "csv", stdout=out)
+    rows = {(row["mission"], row["contribution"]): row for row in read_csv(out)}
+
+    untso = rows[
+        ("United Nations Truce Supervision Organization", "military observers and staff officers")
+    ]
+    assert untso["source"] == "29521-497"
+    assert untso["inferred"].startswith("source date, source number (Neither the answers' date")
+    # Every row cites 29521-497 (inferred date and number) or a document that states its own.
+    for row in rows.values():
+        assert row["inferred"].startswith("source date") == (row["source"] == "29521-497"), row
+    assert any(row["inferred"] == "" for row in rows.values())

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from missions.admin import display
 from missions.admin.base import TrackedAdmin, TrackedInlineMixin
+from missions.admin.letters import LetterIntakeMixin
 from missions.admin.statements import StatementInline
 from missions.models import MissionStatement, SourceDocument
 
@@ -37,7 +38,7 @@ class MissionStatementAdmin(TrackedAdmin):
 
 
 @admin.register(SourceDocument)
-class SourceDocumentAdmin(TrackedAdmin):
+class SourceDocumentAdmin(LetterIntakeMixin, TrackedAdmin):
     list_display = ("reference", "date", "kind", "title", "statement_count", "publication")
     list_filter = ("kind", "dossier")
     search_fields = ("dossier", "number", "title")
