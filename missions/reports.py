@@ -12,10 +12,10 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from missions.dates import time_left
 from missions.diffs import FieldChange, TimelineEntry, compare, timeline
 from missions.models import Statement
 from missions.querysets import StatementQuerySet
+from missions.remaining import statement_time_left
 from missions.summaries import (
     APART_LABELS,
     FIGURES,
@@ -73,7 +73,7 @@ class ExpiringRow:
 def expiring_rows(statements: StatementQuerySet, today: date) -> list[ExpiringRow]:
     """The expiring statements with how long each has left, for the page."""
     return [
-        ExpiringRow(s, (s.end_date - today).days, time_left(s.end_date, today)) for s in statements
+        ExpiringRow(s, (s.end_date - today).days, statement_time_left(s, today)) for s in statements
     ]
 
 

@@ -66,3 +66,24 @@ def test_it_counts_time_left_from_the_as_of_day_on_the_table(viewer_client, real
 
     assert _time_left_of(then, "Aspides") == "in May 2025 (about 1 month)"
     assert _time_left_of(now, "Aspides").startswith("in June 2028 (about ")
+
+
+def test_it_says_the_time_left_at_precision_on_the_expiring_report_and_mission_page(
+    viewer_client, db
+):
+    from django.utils import timezone
+
+    from missions.dates import add_months, period_end
+    from tests import factories as f
+
+    today = timezone.localdate()
+    end = period_end(add_months(today, 2), "year")  # "in <year>": the whole year is left
+    statement = f.statement(end_date=end, end_precision="year")
+
+    report = viewer_client.get("/reports/expiring/", {"months": "24"})
+    mission = viewer_client.get(f"/missions/{statement.contribution.mission_id}/")
+
+    expected = time_left_at(end, "year", today, language="en")
+    assert expected.startswith(f"in {end.year}")
+    assert [row.time_left for row in report.context["rows"]] == [expected]
+    assert expected in mission.content.decode()

@@ -14,6 +14,7 @@ from missions.admin import display
 from missions.admin.base import TrackedAdmin, TrackedInlineMixin
 from missions.admin.letters import LetterIntakeMixin
 from missions.admin.statements import StatementInline
+from missions.forms import DocumentForm
 from missions.models import MissionStatement, SourceDocument
 
 
@@ -39,6 +40,7 @@ class MissionStatementAdmin(TrackedAdmin):
 
 @admin.register(SourceDocument)
 class SourceDocumentAdmin(LetterIntakeMixin, TrackedAdmin):
+    form = DocumentForm
     list_display = ("reference", "date", "kind", "title", "statement_count", "publication")
     list_filter = ("kind", "dossier")
     search_fields = ("dossier", "number", "title")
@@ -47,7 +49,7 @@ class SourceDocumentAdmin(LetterIntakeMixin, TrackedAdmin):
     fields = (
         "kind",
         ("dossier", "number"),
-        ("date", "date_precision"),
+        "date",
         ("date_inferred", "number_inferred"),
         "inference_note",
         "title",
