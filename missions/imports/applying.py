@@ -12,6 +12,10 @@ supersession refresh) per record.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.db import DataError, IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,9 +47,26 @@ def change_reason(filename: str) -> str:
     return reason if len(reason) <= REASON_LENGTH else reason[: REASON_LENGTH - 1] + "…"
 
 
+@contextmanager
+def _without_cyclic_gc() -> Iterator[None]:
+    """Pause Python's cycle collector while a plan is built and written.
+
+    A 20,000-row file makes some 100,000 objects that all live until the request ends, and each
+    full collection walks every one of them: a third of a confirmation's CPU time. They are freed
+    by reference counting when the plan goes; the collector resumes (and runs) after.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def preview_import(table: Table, filename: str) -> Plan:
     """The plan, computed in a transaction that is always rolled back: a dry run stays dry."""
-    with transaction.atomic():
+    with _without_cyclic_gc(), transaction.atomic():
         plan = build_plan(table, filename)
         transaction.set_rollback(True)
     return plan
@@ -115,7 +136,7 @@ def confirm_import(
     one by one, to show which one the database refuses.
     """
     try:
-        with transaction.atomic():
+        with _without_cyclic_gc(), transaction.atomic():
             plan = build_plan(table, filename, check_database=False)
             if plan.fingerprint != fingerprint:
                 _refuse_changed(table, filename)
