@@ -5,6 +5,13 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def refresh_roles(apps, schema_editor):
+    # As 0004: the roles get their permissions on the new model (it is in no admin page).
+    from missions.roles import ensure_roles
+
+    ensure_roles(apps, using=schema_editor.connection.alias)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -29,4 +36,5 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'pending imports',
             },
         ),
+        migrations.RunPython(refresh_roles, migrations.RunPython.noop),
     ]
