@@ -35,29 +35,38 @@ from bench.server import gunicorn
 
 UPLOAD = "/import/"
 # The new letter every row cites: a number no synthetic document has (they count from 1).
-NEW_DOCUMENT = ("99521", "900001")
+REFERENCE = "99521-900001"
 DROPPED = ("source_url",)
 FORM = re.compile(rb"<form\b[^>]*\baction=\"([^\"]*)\"[^>]*>.*?</form>", re.S)
 
 
-def edited_rows(export: bytes, today: date) -> tuple[bytes, int]:
-    """The export as a new letter's statements: one per row, every row a change."""
+def export_rows(export: bytes) -> tuple[list[str], list[dict[str, str]]]:
+    """The columns and rows of a contributions CSV."""
     reader = csv.DictReader(io.StringIO(export.decode("utf-8-sig")))
-    columns = [c for c in reader.fieldnames or [] if c not in DROPPED]
+    return list(reader.fieldnames or []), list(reader)
+
+
+def edited_rows(
+    columns: list[str], rows: list[dict[str, str]], today: date, reference: str
+) -> tuple[bytes, list[int]]:
+    """The rows as a new letter's statements, every row a change: the file, and the military
+    figure each row now says. The letter is ``reference`` (dossier-number), dated ``today``."""
+    columns = [c for c in columns if c not in DROPPED]
     out = io.StringIO()
     writer = csv.DictWriter(out, columns, extrasaction="ignore", lineterminator="\r\n")
     writer.writeheader()
-    rows = 0
-    for row in reader:
-        military = int(row["military"]) if row.get("military") else 0
-        row["military"] = str(military + 1)
+    military = []
+    for original in rows:
+        row = dict(original)
+        figure = int(row["military"]) + 1 if row.get("military") else 1
+        row["military"] = str(figure)
         if row.get("total"):
             row["total"] = str(int(row["total"]) + 1)
-        row["source"] = "-".join(NEW_DOCUMENT)
+        row["source"] = reference
         row["source_date"] = today.isoformat()
         writer.writerow(row)
-        rows += 1
-    return out.getvalue().encode(), rows
+        military.append(figure)
+    return out.getvalue().encode(), military
 
 
 def form_posting_to(html: bytes, word: str) -> tuple[str, list[tuple[str, str]]] | None:
@@ -70,12 +79,12 @@ def form_posting_to(html: bytes, word: str) -> tuple[str, list[tuple[str, str]]]
     return None
 
 
-def follow(session: Session, answer: Response) -> tuple[Response, float]:
+def follow(session: Session, answer: Response, server: str = "") -> tuple[Response, float]:
     """Follow redirects as a browser does; the answer at the end and the seconds they took."""
     seconds = 0.0
     while answer.status in (301, 302, 303) and answer.location:
         path = urllib.parse.urlsplit(answer.location).path or "/"
-        answer = session.get(path)
+        answer = session.get(path, server=server)
         seconds += answer.seconds
     return answer, seconds
 
@@ -120,11 +129,12 @@ def bench(engine: str, args: argparse.Namespace, password: str) -> dict[str, Any
             session = Session(server.base_url)
             session.login(USERNAME, password)
             export = session.get("/reports/contributions/?format=csv")
-            content, rows = edited_rows(export.body, date.today())
+            columns, original = export_rows(export.body)
+            content, military = edited_rows(columns, original, date.today(), REFERENCE)
+            rows = len(military)
             print(f"  {rows:,} rows, {len(content) / 1024 / 1024:.1f} MB", flush=True)
             result = run_import(session, content, f"import-{rows}.csv")
-        reference = "-".join(NEW_DOCUMENT)
-        written = json.loads(django_side(env, "document-statements", reference))
+        written = json.loads(django_side(env, "document-statements", REFERENCE))
     finally:
         drop_copy(copy)
     result |= {"engine": engine, "rows": rows, "bytes": len(content), "statements_written": written}
