@@ -68,8 +68,8 @@ def _sizes(text: str) -> list[int]:
 def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add = parser.add_argument
-    add("--sqlite-sizes", default="1000,10000,100000", help="comma-separated; empty: none")
-    add("--postgres-sizes", default="10000,1000000", help="comma-separated; empty: none")
+    add("--sqlite-sizes", help="comma-separated; empty: none (default 1000,10000,100000)")
+    add("--postgres-sizes", help="comma-separated; empty: none (default 10000,1000000)")
     add(
         "--postgres-url",
         default="postgres://postgres@127.0.0.1:5432/postgres",
@@ -80,7 +80,7 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     add("--baseline", default=baseline.DEFAULT_COMMIT, help="commit to compare with; '' for none")
     add("--baseline-size", type=int, default=0, help="default: the largest SQLite size")
     add("--no-datasette", action="store_true")
-    add("--import-rows", type=int, default=20000, help="0: no import")
+    add("--import-rows", type=int, help="0: no import (default 20000)")
     add("--import-engines", default="sqlite,postgresql")
     add(
         "--full-exports-up-to",
@@ -104,9 +104,16 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
         "import, fewer requests (the targets are only checked at full size)",
     )
     args = parser.parse_args(argv)
+    # --quick changes the defaults; what is given explicitly still counts.
+    defaults = (
+        ("1000", "1000", 1000) if args.quick else ("1000,10000,100000", "10000,1000000", 20000)
+    )
+    for name, default in zip(
+        ("sqlite_sizes", "postgres_sizes", "import_rows"), defaults, strict=True
+    ):
+        if getattr(args, name) is None:
+            setattr(args, name, default)
     if args.quick:
-        args.sqlite_sizes, args.postgres_sizes = "1000", "1000"
-        args.import_rows = min(args.import_rows, 1000)
         args.warmup, args.runs, args.export_runs = 1, 3, 1
     args.sqlite = _sizes(args.sqlite_sizes)
     args.postgres = _sizes(args.postgres_sizes)
