@@ -27,10 +27,26 @@ from django.urls import reverse
 
 from missions import exports
 from missions.imports.columns import CONTRIBUTION_COLUMNS
-from missions.models import Contribution, Mission, Organization, Region, SourceDocument, Statement
+from missions.models import (
+    Contribution,
+    Mission,
+    MissionStatement,
+    Organization,
+    Region,
+    SourceDocument,
+    Statement,
+)
 
 EXPORT = reverse("reports:contributions")
-FLUSH_ORDER = (Statement, Contribution, Mission, SourceDocument, Region, Organization)
+FLUSH_ORDER = (
+    MissionStatement,
+    Statement,
+    Contribution,
+    Mission,
+    SourceDocument,
+    Region,
+    Organization,
+)
 SUFFIX = {"csv": "csv", "excel-csv": "csv", "xlsx": "xlsx"}
 
 

@@ -9,9 +9,10 @@ form error in the admin.
 """
 
 from missions.models.base import COUNT_VALIDATORS, TrackedModel, non_negative
-from missions.models.choices import DocumentKind, Qualifier, StatementKind, Status
+from missions.models.choices import DocumentKind, MissionStatus, Qualifier, StatementKind, Status
 from missions.models.directory import Contribution, Mission, Organization, Region
 from missions.models.documents import SourceDocument
+from missions.models.mission_statements import MissionStatement
 from missions.models.statements import Statement
 
 __all__ = [
@@ -19,6 +20,8 @@ __all__ = [
     "Contribution",
     "DocumentKind",
     "Mission",
+    "MissionStatement",
+    "MissionStatus",
     "Organization",
     "Qualifier",
     "Region",
