@@ -48,14 +48,16 @@ PAGES = {
     "mission": "/missions/{mission}/",
     "summary": "/reports/summary/",
     "expiring": "/reports/expiring/",
-    "changes": "/reports/changes/",
+    # A period with changes in it (the synthetic documents end in mid-2026; the default is the
+    # last three months).
+    "changes": "/reports/changes/?from=2026-03-01&to=2026-05-31",
     "admin": "/admin/missions/statement/",
 }
 EXPORTS = {
     "csv": "/reports/contributions/?format=csv",
     "xlsx": "/reports/contributions/?format=xlsx",
     "expiring_csv": "/reports/expiring/?format=csv",
-    "changes_csv": "/reports/changes/?format=csv",
+    "changes_csv": "/reports/changes/?from=2026-03-01&to=2026-05-31&format=csv",
 }
 # Above --full-exports-up-to, only this export is requested, and only to its first data row.
 FIRST_ROW_EXPORT = "csv"
