@@ -130,6 +130,9 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "seed": args.seed,
+        "commit": subprocess.run(
+            ["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip(),
         "machine": {
             "cpus": os.cpu_count(),
             "load_average_at_start": os.getloadavg(),
@@ -176,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"== import of {args.import_rows:,} rows, {engine}", flush=True)
             results["imports"][engine] = imports.bench(engine, args, password)
     results["seconds"] = round(time.monotonic() - started, 1)
+    results["machine"]["load_average_at_end"] = os.getloadavg()
     results["targets"] = report.targets(results)
 
     print()
