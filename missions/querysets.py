@@ -126,6 +126,9 @@ class StatementQuerySet(models.QuerySet["Statement"]):
             "document",
             "contribution__mission__organization",
             "contribution__mission__region",
+            # What a row cites when a correction stands in for it, or corrected it later.
+            "corrects__document",
+            "corrected_by__document",
         )
 
     def with_shown_total(self) -> Self:

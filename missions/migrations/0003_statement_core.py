@@ -211,10 +211,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='statement',
-            constraint=models.CheckConstraint(condition=models.Q(('superseded_on__isnull', True), ('superseded_on__gte', models.F('document_date')), _connector='OR'), name='missions_statement_superseded_after_stated'),
-        ),
-        migrations.AddConstraint(
-            model_name='statement',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('start_inferred', False), ('end_inferred', False)), models.Q(('inference_note', ''), _negated=True), _connector='OR'), name='missions_statement_inferred_has_note', violation_error_message='Say how an inferred date was derived.'),
         ),
         migrations.AddField(

@@ -223,10 +223,6 @@ class Statement(TrackedModel):
                 violation_error_message=_("Only a statement of kind correction corrects another."),
             ),
             models.CheckConstraint(
-                condition=Q(superseded_on__isnull=True) | Q(superseded_on__gte=F("document_date")),
-                name="missions_statement_superseded_after_stated",
-            ),
-            models.CheckConstraint(
                 condition=(Q(start_inferred=False) & Q(end_inferred=False)) | ~Q(inference_note=""),
                 name="missions_statement_inferred_has_note",
                 violation_error_message=_("Say how an inferred date was derived."),
@@ -287,6 +283,21 @@ class Statement(TrackedModel):
             raise ValidationError(
                 {"corrects": _("A correction comes from a later document than what it corrects.")}
             )
+
+    @property
+    def cited_statement(self) -> Statement:
+        """The statement a row cites as its source: the one in force on the day asked about.
+
+        When a correction stands in for it (``as_of(corrected=True)``), that is the statement it
+        corrects; the correction is then ``correction``."""
+        if self.shown_in_place and self.corrects is not None:
+            return self.corrects
+        return self
+
+    @property
+    def correction(self) -> Statement | None:
+        """The correction of what this row cites: standing in for it, or made later."""
+        return self if self.shown_in_place else self.corrected_by
 
     @property
     def citation(self) -> str:
