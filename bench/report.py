@@ -276,3 +276,19 @@ def _le(value: float | None, limit: float) -> bool | None:
 def verdict_lines(verdicts: list[dict[str, Any]]) -> str:
     marks = {True: "MET   ", False: "MISSED", None: "n/a   "}
     return "\n".join(f"{marks[v['met']]} {v['target']}: {v['value']}" for v in verdicts)
+
+
+def main() -> None:
+    """``python -m bench.report bench/results/bench-....json``: the table and the verdict of a
+    written run again, also of one that was interrupted (each step is written as it ends)."""
+    import json
+    import sys
+
+    results = json.loads(open(sys.argv[1]).read())
+    print(table(results))
+    print()
+    print(verdict_lines(targets(results)))
+
+
+if __name__ == "__main__":
+    main()

@@ -151,11 +151,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     databases: list[Database] = []
     password = secrets.token_urlsafe(24)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"bench-{datetime.now(UTC):%Y%m%d-%H%M%S}.json"
+
+    def save() -> None:
+        # After every step, so that an interrupted run keeps what it measured.
+        out.write_text(json.dumps(results, indent=2) + "\n")
+
     for size in args.sqlite:
         print(f"== SQLite, {size:,} contributions", flush=True)
         database = ensure_sqlite(size, args.seed, password, rebuild=args.rebuild)
         results["runs"][database.label] = bench_database(database, password, args)
         databases.append(database)
+        save()
     for size in args.postgres:
         print(f"== PostgreSQL, {size:,} contributions", flush=True)
         database = ensure_postgres(
@@ -163,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         results["runs"][database.label] = bench_database(database, password, args)
         databases.append(database)
+        save()
     largest_sqlite = max(
         (d for d in databases if d.engine == "sqlite"), key=lambda d: d.contributions, default=None
     )
@@ -170,14 +179,17 @@ def main(argv: list[str] | None = None) -> int:
         size = args.baseline_size or max(args.sqlite)
         print(f"== baseline {args.baseline}, SQLite, {size:,} contributions", flush=True)
         results["baseline"] = baseline.bench(args.baseline, size, args, PAGES, EXPORTS)
+        save()
     if largest_sqlite and not args.no_datasette:
         print(f"== Datasette, {largest_sqlite.label}", flush=True)
         results["datasette"] = datasette.bench(largest_sqlite, args)
+        save()
     if args.import_rows:
         results["imports"] = {}
         for engine in args.engines:
             print(f"== import of {args.import_rows:,} rows, {engine}", flush=True)
             results["imports"][engine] = imports.bench(engine, args, password)
+            save()
     results["seconds"] = round(time.monotonic() - started, 1)
     results["machine"]["load_average_at_end"] = os.getloadavg()
     results["targets"] = report.targets(results)
@@ -186,9 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     print(report.table(results))
     print()
     print(report.verdict_lines(results["targets"]))
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"bench-{datetime.now(UTC):%Y%m%d-%H%M%S}.json"
-    out.write_text(json.dumps(results, indent=2) + "\n")
+    save()
     print(f"\nWritten to {out.relative_to(ROOT)} after {results['seconds']:.0f} s.")
     return 0
 
