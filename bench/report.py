@@ -283,8 +283,9 @@ def main() -> None:
     written run again, also of one that was interrupted (each step is written as it ends)."""
     import json
     import sys
+    from pathlib import Path
 
-    results = json.loads(open(sys.argv[1]).read())
+    results = json.loads(Path(sys.argv[1]).read_text())
     print(table(results))
     print()
     print(verdict_lines(targets(results)))
