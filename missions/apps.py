@@ -6,3 +6,11 @@ class MissionsConfig(AppConfig):
     name = "missions"
     verbose_name = _("Mission commitments")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from missions.session_security import record_login
+
+        # Each login notes its time (the absolute session lifetime) and the second factor.
+        user_logged_in.connect(record_login, dispatch_uid="missions.record_login")
