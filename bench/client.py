@@ -179,7 +179,9 @@ class Session:
             "csrfmiddlewaretoken": token.group(1).decode(),
         }
         answer = self.post("/login/", form)
-        if answer.status != 302 or "/login/" in answer.location or not self.cookie("sessionid"):
+        # In production the cookie is __Host-sessionid (tracker/settings.py).
+        session = self.cookie("sessionid") or self.cookie("__Host-sessionid")
+        if answer.status != 302 or "/login/" in answer.location or not session:
             raise LoginFailed(
                 f"logging in as {username} gave {answer.status} to {answer.location!r}"
             )
