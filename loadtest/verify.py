@@ -58,19 +58,25 @@ def _check_chain(statement: str, saves: list[Save], initial: str, stored: str | 
         problems.append(f"statement {statement}: a refused save ({stored}) was written")
 
     maybe = {s.base: s for s in unknown}
-    node, visited = initial, set()
+    # Walk from the initial value, confirmed saves first, then saves of unknown outcome.
+    path, steps = [initial], []
     while True:
-        step = from_base.get(node, [None])[0] or maybe.get(node)
-        if step is None or step.value in visited:
+        step = from_base.get(path[-1], [None])[0] or maybe.get(path[-1])
+        if step is None or step.value in path:
             break
-        visited.add(step.value)
-        node = step.value
-    if node != stored:
+        path.append(step.value)
+        steps.append(step)
+    if stored not in path:
         problems.append(
-            f"statement {statement}: the saves lead to {node!r}, but {stored!r} is stored"
+            f"statement {statement}: the saves lead to {path[-1]!r}, but {stored!r} is stored"
         )
+        return problems
+    # The stored value may stop short of the path's end only where the rest are saves whose
+    # answer was lost (the restart): they were not written, which is allowed; a confirmed one
+    # beyond it was lost.
+    written = set(path[: path.index(stored) + 1])
     for save in saved:
-        if save.value not in visited:
+        if save.value not in written:
             problems.append(f"statement {statement}: the save of {save.value} was lost")
     return problems
 

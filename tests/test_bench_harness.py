@@ -12,8 +12,8 @@ from django.db import connection, transaction
 from bench import report
 from bench.databases import size_label
 from bench.imports import edited_rows, export_rows, form_posting_to
-from loadtest.users import Import
-from loadtest.verify import lost_imports
+from loadtest.users import Import, Save
+from loadtest.verify import lost_imports, lost_saves
 
 
 def test_it_turns_an_export_into_a_new_letters_statements():
@@ -168,3 +168,28 @@ def test_it_judges_each_target_from_the_figures_of_one_run():
         "import of 20,000 rows confirmed < 10 s on postgresql": False,
         "query counts equal at every size on postgresql": True,
     }
+
+
+def _save(base: str, value: str, outcome: str) -> Save:
+    return Save("7", base, value, outcome, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("saves", "stored", "lost"),
+    [
+        # A save whose answer was lost in the restart and that was not written: nothing lost.
+        ([_save("", "a", "saved"), _save("a", "b", "error")], "a", []),
+        ([_save("", "a", "error")], "", []),
+        # ... or that was written: nothing lost either.
+        ([_save("", "a", "saved"), _save("a", "b", "error")], "b", []),
+        # A confirmed save that is not stored, nor built upon: lost.
+        ([_save("", "a", "saved"), _save("a", "b", "saved")], "a", ["b"]),
+        # Two confirmed saves from the same value: one overwrote the other unseen.
+        ([_save("", "a", "saved"), _save("", "b", "saved")], "a", ["b"]),
+    ],
+)
+def test_it_tells_a_lost_save_from_one_whose_answer_was_lost(saves, stored, lost):
+    problems = lost_saves(saves, {"7": ""}, {"7": stored})
+    assert bool(problems) == bool(lost)
+    for value in lost:
+        assert any(value in line for line in problems)
