@@ -294,9 +294,11 @@ def summarize(shared: Shared, restart: dict[str, float], args: argparse.Namespac
         recovered = (
             0.0 if last_failure is None else max(0.0, last_failure - restart["database_back"])
         )
+        outside = [r for r in errors if r not in inside]
         results["restart"] |= {
             "failed_in_flight": len(inside),
-            "failed_outside_window": len(errors) - len(inside),
+            "failed_outside_window": len(outside),
+            "outside_window": [f"{r.kind} at {r.start:.1f}s: {r.detail}" for r in outside],
             "recovery_s": recovered,
         }
     return results
