@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,11 @@ class MissionsConfig(AppConfig):
     name = "missions"
     verbose_name = _("Mission commitments")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from missions.data_version import install_triggers
+
+        # After every migrate (test databases too): tables added later get their trigger.
+        post_migrate.connect(
+            install_triggers, sender=self, dispatch_uid="missions_data_version_triggers"
+        )

@@ -1,0 +1,71 @@
+"""The reports as JSON: the figures of ``missions.reports``, as their pages and files show them."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from missions.api.serializers import StatementSerializer
+
+
+class SummaryRowSerializer(serializers.Serializer):
+    group = serializers.CharField()
+    contributions = serializers.IntegerField()
+    military = serializers.IntegerField(help_text="Sum of the known figures.")
+    civilian = serializers.IntegerField()
+    police = serializers.IntegerField()
+    total = serializers.IntegerField()
+    unknown = serializers.IntegerField(
+        help_text="Contributions whose total is unknown: counted here, not added as 0."
+    )
+    approximate = serializers.BooleanField(
+        help_text="Some figure in the group is approximate, a maximum or a minimum."
+    )
+
+
+class SummaryTableSerializer(serializers.Serializer):
+    by = serializers.CharField()
+    label = serializers.CharField()
+    rows = SummaryRowSerializer(many=True)
+    total = SummaryRowSerializer()
+
+
+class SummarySerializer(serializers.Serializer):
+    as_of = serializers.DateField(allow_null=True)
+    tables = SummaryTableSerializer(many=True)
+
+
+class ExpiringRowSerializer(serializers.Serializer):
+    statement = StatementSerializer()
+    days_left = serializers.IntegerField()
+    time_left = serializers.CharField()
+
+
+class ExpiringSerializer(serializers.Serializer):
+    today = serializers.DateField()
+    months = serializers.IntegerField()
+    until = serializers.DateField()
+    rows = ExpiringRowSerializer(many=True)
+
+
+class FieldChangeSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    before = serializers.CharField()
+    after = serializers.CharField()
+
+
+class ChangeEntrySerializer(serializers.Serializer):
+    statement = StatementSerializer()
+    previous = StatementSerializer(allow_null=True)
+    is_correction = serializers.BooleanField()
+    changes = FieldChangeSerializer(many=True)
+
+
+class ChangesSerializer(serializers.Serializer):
+    # "from" is a Python keyword: the field is named in the constructor below.
+    to = serializers.DateField()
+    entries = ChangeEntrySerializer(many=True)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        return {"from": serializers.DateField(source="first"), **fields}
