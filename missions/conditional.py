@@ -2,7 +2,7 @@
 
 The ETag of a page, download or API response is a hash of what its content depends on: the data
 version (``missions.data_version``), the day (pages count days left), the reader (their
-permissions, session and CSRF secret, which the page's forms carry), their language and the URL.
+session, which the forms' CSRF tokens belong to), their language and the URL.
 A script that polls every minute with ``If-None-Match`` costs a handful of primary-key reads.
 
 Staff pages and downloads go through ``ConditionalPageMiddleware`` (it answers for the URL
@@ -45,10 +45,10 @@ def data_etag(request: HttpRequest, today: date, credential: str) -> str:
 
 
 def session_credential(request: HttpRequest) -> str:
-    # Both rotate on login, so a page cached before a new login (with its old CSRF token in the
-    # forms) is not reused.
-    session_key = getattr(getattr(request, "session", None), "session_key", None) or ""
-    return f"{session_key}:{request.META.get('CSRF_COOKIE', '')}"
+    # The session key changes on every login, as does the CSRF secret, so a page kept from before
+    # a new login (with the old CSRF token in its forms) is not reused. Between logins the CSRF
+    # cookie stays, so a kept page's token stays valid.
+    return getattr(getattr(request, "session", None), "session_key", None) or ""
 
 
 def not_modified_or_none(request: HttpRequest, etag: str) -> HttpResponse | None:

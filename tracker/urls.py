@@ -19,3 +19,6 @@ urlpatterns = [
     path("account/alerts/", include("missions.alerts.urls")),
     path("", include("missions.urls")),
 ]
+
+# The API answers an unknown address in JSON, like its other errors; pages get the 404 page.
+handler404 = "missions.api.errors.not_found"

@@ -1,3 +1,3 @@
 """The analysts' back office: one ModelAdmin per tracker model, shared behaviour in base.py."""
 
-from missions.admin import directory, documents, statements  # noqa: F401  (registers the admins)
+from missions.admin import directory, documents, statements, tokens  # noqa: F401  (registers)

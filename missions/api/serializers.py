@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from missions.dates import Precision
 from missions.models import Mission, SourceDocument, Statement
 
 
@@ -29,15 +30,24 @@ class DocumentRefSerializer(serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True, help_text="29521-497, else the title.")
     citation = serializers.CharField(read_only=True)
     kind_label = _label("get_kind_display")
+    # Empty for a document without a publication address (a URLField's schema says "uri").
+    url = serializers.CharField(read_only=True)
 
     class Meta:
         model = SourceDocument
         fields = ["id", "reference", "citation", "kind", "kind_label", "date", "title", "url"]
 
 
+def _precision() -> serializers.ChoiceField:
+    # Empty when there is no date; declared, since a read-only model field loses allow_blank.
+    return serializers.ChoiceField(choices=Precision.choices, allow_blank=True, read_only=True)
+
+
 class StatementSerializer(serializers.ModelSerializer):
     """One statement with its contribution, mission and source (the contributions table row)."""
 
+    start_precision = _precision()
+    end_precision = _precision()
     contribution_id = serializers.IntegerField(read_only=True)
     mission_id = serializers.IntegerField(source="contribution.mission_id", read_only=True)
     mission = serializers.CharField(source="contribution.mission.name", read_only=True)
