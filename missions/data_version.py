@@ -74,3 +74,33 @@ def current_version(using: str = "default") -> int:
 
     found = DataVersion.objects.using(using).filter(pk=1).values_list("version", flat=True)
     return next(iter(found), 0)
+
+
+def drop_triggers(using: str = "default") -> None:
+    """Remove every data-version trigger (before the version table goes, when migrating back)."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE t.tgname LIKE %s",
+                ["%\\_data\\_version"],
+            )
+            for trigger, table in cursor.fetchall():
+                cursor.execute(f'DROP TRIGGER IF EXISTS "{trigger}" ON "{table}"')
+            cursor.execute("DROP FUNCTION IF EXISTS missions_bump_data_version()")
+        elif connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
+                ["%_data_version_%"],
+            )
+            for (trigger,) in cursor.fetchall():
+                cursor.execute(f'DROP TRIGGER IF EXISTS "{trigger}"')
+
+
+def install_in_migration(apps, schema_editor) -> None:
+    install_triggers(schema_editor.connection.alias)
+
+
+def drop_in_migration(apps, schema_editor) -> None:
+    drop_triggers(schema_editor.connection.alias)

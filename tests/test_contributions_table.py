@@ -248,12 +248,13 @@ def _queries_for(client, url: str) -> int:
     return len(captured.captured_queries)
 
 
-# Session, user, the view permission check (user and group permissions), row count, rows of
+# Session, user, the view permission check (user and group permissions), the data version (for
+# the ETag), row count, rows of
 # the page, three facet GROUP BYs, organizations, regions, documents for the select, and the
 # session save (three statements with its savepoint); a filter on organization adds the check
 # that the acronyms exist.
-QUERIES_PLAIN = 15
-QUERIES_FILTERED = 16
+QUERIES_PLAIN = 16
+QUERIES_FILTERED = 17
 
 
 def test_it_runs_as_many_queries_for_500_contributions_as_for_10(viewer_client):

@@ -103,4 +103,4 @@ def test_it_runs_as_many_queries_for_many_statements_as_for_few(viewer_client):
         f.statement(document=document)
         f.document()
     many = [_queries(viewer_client, url) for url in urls]
-    assert few == many == [9, 9]
+    assert few == many == [9 + 1, 9 + 1]  # + the data version, for the ETag

@@ -29,6 +29,8 @@ class Digest:
     horizon_months: int
     ending: list[Statement] = field(default_factory=list)
     new: list[Statement] = field(default_factory=list)
+    # A preview shows the first few of each list and says when there are more.
+    more: bool = False
 
     @property
     def is_empty(self) -> bool:
@@ -56,8 +58,16 @@ def _not_told(statements: StatementQuerySet, user, reason: str) -> StatementQuer
     return statements.exclude(Exists(told))
 
 
-def next_digest(user, today: date) -> Digest:
-    """What the next digest would tell ``user``: three queries, whatever the data's size."""
+def _first(statements: StatementQuerySet, limit: int | None) -> tuple[list[Statement], bool]:
+    if limit is None:
+        return list(statements), False
+    found = list(statements[: limit + 1])
+    return found[:limit], len(found) > limit
+
+
+def next_digest(user, today: date, limit: int | None = None) -> Digest:
+    """What the next digest would tell ``user`` (at most ``limit`` of each kind, for a preview):
+    three queries, whatever the data's size."""
     chosen = settings_of(user)
     digest = Digest(user, today, chosen.horizon_months)
     followed = Follow.objects.filter(user=user, mission=OuterRef("contribution__mission"))
@@ -65,11 +75,13 @@ def next_digest(user, today: date) -> Digest:
         ending = reports.expiring(Statement.objects.all(), chosen.horizon_months, today)
         if not chosen.all_missions:
             ending = ending.filter(Exists(followed))
-        digest.ending = list(_not_told(ending, user, AlertNotice.Reason.ENDING))
+        digest.ending, more_ending = _first(_not_told(ending, user, "ending"), limit)
+        digest.more |= more_ending
     new = (
         Statement.objects.filter(Exists(followed.filter(since__lt=OuterRef("created_at"))))
         .with_related()
         .order_by("document_date", "document_id", "contribution__mission__name", "pk")
     )
-    digest.new = list(_not_told(new, user, AlertNotice.Reason.NEW))
+    digest.new, more_new = _first(_not_told(new, user, "new"), limit)
+    digest.more |= more_new
     return digest

@@ -2,6 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
+import missions.data_version
 from django.conf import settings
 from django.db import migrations, models
 
@@ -88,4 +89,9 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('user', 'mission'), name='missions_follow_unique_per_user')],
             },
         ),
-    ]
+        # The triggers that raise the data version (reinstalled after every migrate, for tables
+    # added later); dropped before the version table when migrating back.
+    migrations.RunPython(
+        missions.data_version.install_in_migration, missions.data_version.drop_in_migration
+    ),
+]

@@ -9,9 +9,12 @@ from missions.alerts.digest import next_digest
 
 register = template.Library()
 
+# The dashboard lists this many of each kind; the alerts page links to the rest.
+PREVIEW_ITEMS = 10
+
 
 @register.inclusion_tag("alerts/_next_digest.html", takes_context=True)
 def next_digest_preview(context) -> dict:
     request = context["request"]
     today = context.get("today") or timezone.localdate()
-    return {"digest": next_digest(request.user, today), "today": today}
+    return {"digest": next_digest(request.user, today, limit=PREVIEW_ITEMS), "today": today}
