@@ -53,6 +53,9 @@ _ABBREVIATIONS = (
 # A year outside this window is a typo ("20226"), not a mission date.
 YEAR_MIN = 1900
 YEAR_MAX = 2200
+# The same window as whole days: every date a user can type, on any page, form or file.
+EARLIEST_DATE = datetime.date(YEAR_MIN, 1, 1)
+LATEST_DATE = datetime.date(YEAR_MAX, 12, 31)
 
 
 class _DutchEnglishInfo(dateutil_parser.parserinfo):

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 from typing import IO, TYPE_CHECKING, Generic, TypeVar
 
 from django.http import FileResponse, StreamingHttpResponse
@@ -97,8 +97,19 @@ class FieldColumn:
     compute: Callable[..., Cell] | None = None
 
     def value(self, statement: Statement) -> Cell:
-        values = [attrgetter(path.replace("__", "."))(statement) for path in self.fields]
+        values = [_read_path(statement, path) for path in self.fields]
         return self.compute(*values) if self.compute else values[0]
+
+
+def _read_path(statement: Statement, path: str) -> object:
+    """``corrects__document__date`` of a loaded statement; None past an empty relation, as the
+    LEFT JOIN of an export reads it."""
+    value: object = statement
+    for name in path.split("__"):
+        if value is None:
+            return None
+        value = getattr(value, name)
+    return value
 
 
 def _field(label: Promise | str, path: str, width: int) -> FieldColumn:
@@ -115,6 +126,48 @@ def _end(end_date: date | None, open_ended: bool) -> Cell:
 
 _MISSION = "contribution__mission__"
 _DOCUMENT = ("document__dossier", "document__number", "document__title")
+
+
+def _cited(*paths: str) -> tuple[str, ...]:
+    """The fields of the statement a row cites, then those of the statement it corrects: a
+    correction standing in for the statement in force (``shown_in_place``) cites the latter."""
+    return ("shown_in_place", *paths, *(f"corrects__{path}" for path in paths))
+
+
+def _pick_cited(compute: Callable[..., Cell] | None = None) -> Callable[..., Cell]:
+    def cell(in_place: bool, *values: object) -> Cell:
+        half = len(values) // 2
+        chosen = values[half:] if in_place else values[:half]
+        return compute(*chosen) if compute else chosen[0]  # type: ignore[return-value]
+
+    return cell
+
+
+def _correction(
+    in_place: bool,
+    dossier: str,
+    number: str,
+    title: str,
+    location: str,
+    later_dossier: str | None,
+    later_number: str | None,
+    later_title: str | None,
+    later_location: str | None,
+) -> Cell:
+    """ "29521-497, answer 11": the correction standing in for this row, or made later."""
+    if in_place:
+        reference, where = document_reference(dossier, number, title), location
+    elif later_title is not None:
+        reference = document_reference(later_dossier or "", later_number or "", later_title)
+        where = later_location
+    else:
+        return ""
+    return f"{reference}, {where}" if where else reference
+
+
+def _cited_column(label: Promise | str, paths: tuple[str, ...], width: int, compute=None):
+    return FieldColumn(label, _cited(*paths), width, _pick_cited(compute))
+
 
 # The contributions export, in the order of its fixed CSV header (later code reads it by name).
 CONTRIBUTION_COLUMNS: dict[str, FieldColumn] = {
@@ -136,9 +189,25 @@ CONTRIBUTION_COLUMNS: dict[str, FieldColumn] = {
     "start_precision": _field(_("start precision"), "start_precision", 8),
     "end": FieldColumn(_("end"), ("end_date", "open_ended"), 12, _end),
     "end_precision": _field(_("end precision"), "end_precision", 8),
-    "source": FieldColumn(_("source"), _DOCUMENT, 12, document_reference),
-    "source_date": _field(_("source date"), "document__date", 12),
-    "source_url": _field(_("source URL"), "document__url", 50),
+    "source": _cited_column(_("source"), _DOCUMENT, 12, document_reference),
+    "source_date": _cited_column(_("source date"), ("document__date",), 12),
+    "source_url": _cited_column(_("source URL"), ("document__url",), 50),
+    "location": _cited_column(_("where in the document"), ("location",), 16),
+    "quote": _cited_column(_("quote"), ("quote",), 60),
+    "corrected_by": FieldColumn(
+        _("corrected by"),
+        (
+            "shown_in_place",
+            *_DOCUMENT,
+            "location",
+            "corrected_by__document__dossier",
+            "corrected_by__document__number",
+            "corrected_by__document__title",
+            "corrected_by__location",
+        ),
+        20,
+        _correction,
+    ),
 }
 
 

@@ -126,6 +126,14 @@ class ContributionFilter(django_filters.FilterSet):
         widget=DateInput,
         help_text=_("The table as the documents stood on that day."),
     )
+    corrected = django_filters.BooleanFilter(
+        label=_("As corrected since"),
+        method="filter_nothing",
+        widget=forms.CheckboxInput,
+        help_text=_(
+            "On that day as we know it now: a statement corrected later reads as corrected."
+        ),
+    )
     document = DocumentFilter(
         label=_("Source document"),
         queryset=SourceDocument.objects.all(),
@@ -144,13 +152,18 @@ class ContributionFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset: StatementQuerySet) -> StatementQuerySet:
         # The rows are the latest statements as of the chosen day (or now); every other filter
         # narrows those rows and never changes which statement is the latest.
-        queryset = queryset.as_of(self.form.cleaned_data.get("as_of"))
+        queryset = self.in_force(queryset)
         return super().filter_queryset(queryset)
+
+    def in_force(self, queryset: StatementQuerySet) -> StatementQuerySet:
+        """The rows before any other filter: in force on the as-of day, corrected if asked."""
+        cleaned = self.form.cleaned_data
+        return queryset.as_of(cleaned.get("as_of"), corrected=bool(cleaned.get("corrected")))
 
     def filter_without(self, name: str) -> StatementQuerySet:
         """The rows with every filter but ``name`` applied: the base of that field's facet."""
         self.errors  # noqa: B018 - validates the form, so cleaned_data exists
-        queryset = self.queryset.all().as_of(self.form.cleaned_data.get("as_of"))
+        queryset = self.in_force(self.queryset.all())
         for field, value in self.form.cleaned_data.items():
             if field != name:
                 queryset = self.filters[field].filter(queryset, value)
@@ -183,7 +196,8 @@ class ContributionFilter(django_filters.FilterSet):
         return queryset.expiring_within(months=int(value), today=self.today)
 
     def filter_nothing(self, queryset: StatementQuerySet, name: str, value: Any):
-        # as_of picks the rows in filter_queryset; it is a field only for the form and errors.
+        # as_of and corrected pick the rows in filter_queryset; they are fields only for the
+        # form and its errors.
         return queryset
 
 

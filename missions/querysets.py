@@ -9,16 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 
 from django.db import models
-from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import BooleanField, Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from missions.dates import add_months
-
-if TYPE_CHECKING:
-    pass
 
 ANY_CATEGORY_KNOWN = Q(military__isnull=False) | Q(civilian__isnull=False) | Q(police__isnull=False)
 
@@ -59,29 +57,55 @@ EXPORT_CHUNK_ROWS = 500
 LATEST_FIRST = ("-document_date", "-document_id")
 
 
+def in_force_on(day: date) -> Q:
+    """Statements in force on ``day``: stated on or before it, not yet superseded on it."""
+    return Q(document_date__lte=day) & (Q(superseded_on__isnull=True) | Q(superseded_on__gt=day))
+
+
 class StatementQuerySet(models.QuerySet["Statement"]):
-    def as_of(self, day: date | None) -> Self:
-        """Each contribution's latest statement from a document dated on or before ``day``.
+    def as_of(self, day: date | None = None, *, corrected: bool = False) -> Self:
+        """Each contribution's statement in force on ``day`` (today when None).
 
-        ``None`` means no cut-off: the current state. Filters chained before or after narrow the
-        result (e.g. ``.as_of(d).filter(status=...)`` is "latest statements that say ..."); they do
-        not change which statement is the latest.
+        In force: the latest statement from a document dated on or before the day (a range
+        filter on ``document_date`` and ``superseded_on``, the same SQL on every database).
+        With ``corrected``, the state on that day *as we know it now*: a statement that a later
+        correction names is replaced by that correction, which then carries
+        ``shown_in_place=True`` (its values stand in for the statement in force on the day).
+
+        Filters chained before or after narrow the result (``.as_of(d).filter(status=...)`` is
+        "statements in force that say ..."); they do not change which statement is in force.
         """
-        candidates = self.model._default_manager.filter(contribution=OuterRef("contribution"))
-        if day is not None:
-            candidates = candidates.filter(document_date__lte=day)
-        latest = candidates.order_by(*LATEST_FIRST).values("pk")[:1]
-        return self.filter(pk=Subquery(latest))
+        if day is None:
+            # "Current" is as of today: a document dated later takes effect on its date.
+            day = timezone.localdate()
+        in_force = in_force_on(day)
+        if not corrected:
+            return self.filter(in_force).annotate(shown_in_place=Value(False))
+        replacements = self.model._default_manager.filter(
+            in_force, corrected_by__isnull=False
+        ).values("corrected_by")
+        return self.filter(
+            (in_force & Q(corrected_by__isnull=True)) | Q(pk__in=replacements)
+        ).annotate(
+            shown_in_place=Case(
+                When(document_date__gt=day, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
 
-    def current(self) -> Self:
-        """Each contribution's latest statement, whatever its date."""
-        return self.as_of(None)
+    def current(self, *, corrected: bool = False) -> Self:
+        """Each contribution's statement in force today."""
+        return self.as_of(None, corrected=corrected)
+
+    def corrected_later(self) -> Self:
+        """Rows whose statement a later correction names (as-of views say so in a line)."""
+        return self.filter(corrected_by__isnull=False, shown_in_place=False)
 
     def active_on(self, day: date) -> Self:
         """Statements whose period covers ``day`` and that commit to something (not explored or
         found not feasible). Chain after ``as_of`` for "what was running on that day"."""
-        from missions.models import Statement
-
+        Statement = self.model
         started = Q(start_date__isnull=True) | Q(start_date__lte=day)
         not_over = Q(end_date__gte=day) | Q(end_date__isnull=True) & ~Q(
             status=Statement.Status.ENDED
@@ -102,6 +126,9 @@ class StatementQuerySet(models.QuerySet["Statement"]):
             "document",
             "contribution__mission__organization",
             "contribution__mission__region",
+            # What a row cites when a correction stands in for it, or corrected it later.
+            "corrects__document",
+            "corrected_by__document",
         )
 
     def with_shown_total(self) -> Self:

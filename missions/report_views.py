@@ -52,8 +52,19 @@ class ExportForm(forms.Form):
         return ExportFormat(value) if value else None
 
 
+def _corrected_field() -> forms.BooleanField:
+    return forms.BooleanField(
+        label=_("As corrected since"),
+        required=False,
+        help_text=_(
+            "On that day as we know it now: a statement corrected later reads as corrected."
+        ),
+    )
+
+
 class SummaryForm(ExportForm):
     as_of = _date_field(_("As of"))
+    corrected = _corrected_field()
     by = forms.MultipleChoiceField(
         label=_("Group by"),
         required=False,
@@ -66,6 +77,8 @@ class ExpiringForm(ExportForm):
     months = forms.IntegerField(
         label=_("Ending within (months)"), required=False, min_value=1, max_value=MAX_MONTHS
     )
+    as_of = _date_field(_("As of"))
+    corrected = _corrected_field()
 
 
 class ChangesForm(ExportForm):
@@ -120,11 +133,11 @@ class SummaryView(ReportView):
     template_name = "reports/summary.html"
 
     def export(self, params: dict[str, Any], today: date) -> Export:
-        statements = Statement.objects.as_of(params.get("as_of"))
+        statements = _in_force(params)
         return report_exports.summary_export(statements, params.get("by") or reports.SUMMARY_BY)
 
     def page_context(self, params: dict[str, Any], today: date) -> dict[str, Any]:
-        statements = Statement.objects.as_of(params.get("as_of"))
+        statements = _in_force(params)
         tables = []
         for by in params.get("by") or reports.SUMMARY_BY:
             rows = reports.summary(statements, by)
@@ -149,18 +162,26 @@ class ExpiringView(ReportView):
 
     def _statements(self, params: dict[str, Any], today: date):
         months = params.get("months") or self.default_months
-        return months, reports.expiring(Statement.objects.all(), months, today)
+        day = params.get("as_of") or today
+        corrected = bool(params.get("corrected"))
+        return (
+            months,
+            day,
+            reports.expiring(Statement.objects.all(), months, day, corrected=corrected),
+        )
 
     def export(self, params: dict[str, Any], today: date) -> Export:
-        _months, statements = self._statements(params, today)
-        return report_exports.expiring_export(statements, today)
+        _months, day, statements = self._statements(params, today)
+        return report_exports.expiring_export(statements, day)
 
     def page_context(self, params: dict[str, Any], today: date) -> dict[str, Any]:
-        months, statements = self._statements(params, today)
+        months, day, statements = self._statements(params, today)
         return {
             "months": months,
-            "until": add_months(today, months),
-            "rows": reports.expiring_rows(statements, today),
+            "day": day,
+            "as_of": params.get("as_of"),
+            "until": add_months(day, months),
+            "rows": reports.expiring_rows(statements, day),
         }
 
 
@@ -184,6 +205,11 @@ class ChangesView(ReportView):
     def page_context(self, params: dict[str, Any], today: date) -> dict[str, Any]:
         first, last = self._period(params, today)
         return {"first": first, "last": last, "entries": reports.changes(first, last)}
+
+
+def _in_force(params: dict[str, Any]):
+    """The statements in force on the as-of day (today by default), corrected if asked."""
+    return Statement.objects.as_of(params.get("as_of"), corrected=bool(params.get("corrected")))
 
 
 @require_GET

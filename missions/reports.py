@@ -115,14 +115,18 @@ def summary_total(rows: list[SummaryRow]) -> SummaryRow:
 # --- Expiring mandates ---------------------------------------------------------------------
 
 
-def expiring(statements: StatementQuerySet, months: int, today: date) -> StatementQuerySet:
-    """Current statements whose end falls from ``today`` to ``months`` months on, soonest first.
+def expiring(
+    statements: StatementQuerySet, months: int, today: date, *, corrected: bool = False
+) -> StatementQuerySet:
+    """Statements in force on ``today`` whose end falls from that day to ``months`` months on,
+    soonest first (``today`` is the day asked about: an as-of day works the same way).
 
-    Only each contribution's latest statement counts; contributions only explored or found not
-    feasible commit to nothing, so they have no mandate to expire.
+    Only each contribution's statement in force counts; contributions only explored, intended,
+    declined or found not feasible commit to nothing, so they have no mandate to expire.
+    With ``corrected``, a statement corrected since reads as corrected.
     """
     return (
-        statements.current()
+        statements.as_of(today, corrected=corrected)
         .expiring_within(months=months, today=today)
         .exclude(status__in=Statement.NOT_COMMITTED)
         .with_related()

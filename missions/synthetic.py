@@ -36,6 +36,7 @@ from missions.models import (
     StatementKind,
     Status,
 )
+from missions.supersession import refresh_supersession
 from missions.synthetic_vocabulary import (
     CONDITIONS,
     CONTRIBUTIONS,
@@ -54,7 +55,8 @@ from missions.synthetic_vocabulary import (
 # Kamerstukken get numbers in a dossier that no real document uses, so they never clash.
 DOSSIER = "99521"
 FIRST_DAY = date(2020, 1, 1)
-LAST_DAY = date(2028, 12, 31)
+# Documents are dated in the past, as the admin requires: "current" is as of today.
+LAST_DAY = date(2026, 6, 30)
 # Missions are written in chunks so that memory stays flat at 100,000 contributions.
 MISSIONS_PER_CHUNK = 1000
 
@@ -136,6 +138,8 @@ def generate(
                 _("%(done)d of %(total)d contributions")
                 % {"done": counts["contributions"], "total": contributions}
             )
+        # bulk_create skips save(): draw every statement's line of time in one set-based pass.
+        refresh_supersession()
     return Generated(
         organizations=len(organizations),
         regions=len(regions),

@@ -45,11 +45,19 @@ FIRST_STATUS = {
     Status.NEW: 35,
     Status.CONTINUED: 30,
     Status.EXTENDED: 15,
-    Status.EXPLORED: 15,
+    Status.EXPLORED: 12,
+    Status.INTENDED: 3,
     Status.SCALED_UP: 5,
 }
 NEXT_STATUS: dict[str, dict[Status, int]] = {
-    Status.EXPLORED: {Status.EXPLORED: 20, Status.NEW: 45, Status.NOT_FEASIBLE: 35},
+    Status.INTENDED: {Status.INTENDED: 20, Status.NEW: 60, Status.DECLINED: 20},
+    Status.DECLINED: {Status.DECLINED: 80, Status.EXPLORED: 20},
+    Status.EXPLORED: {
+        Status.EXPLORED: 20,
+        Status.NEW: 40,
+        Status.NOT_FEASIBLE: 30,
+        Status.DECLINED: 10,
+    },
     Status.NOT_FEASIBLE: {Status.NOT_FEASIBLE: 60, Status.EXPLORED: 40},
     Status.ENDED: {Status.ENDED: 85, Status.NEW: 15},
 }

@@ -169,10 +169,32 @@ class ContributionTable(tables.Table):
         return time_left(record.end_date, self.today)
 
     def render_source(self, record: Statement) -> str:
-        document = record.document
-        url = document.url or reverse("missions:document", args=[document.pk])
-        title = f"{document.citation}, {date_format(document.date)}"
-        return format_html('<a href="{}" title="{}">{}</a>', url, title, document.reference)
+        # The statement in force on the day; a correction standing in for it, or made since,
+        # is named beside it so that a reader sees both documents.
+        cited = format_html(
+            '<a href="{}" title="{}">{}</a>{}',
+            *_document_link(record.cited_statement.document),
+            format_html(' <span class="inferred">({})</span>', gettext("date inferred"))
+            if record.cited_statement.document.date_inferred
+            else "",
+        )
+        correction = record.correction
+        if correction is None:
+            return cited
+        label = gettext("as corrected by") if record.shown_in_place else gettext("corrected by")
+        return format_html(
+            '{} <span class="correction">{} <a href="{}" title="{}">{}</a></span>',
+            cited,
+            label,
+            *_document_link(correction.document, correction.citation),
+        )
+
+
+def _document_link(document, text: str | None = None) -> tuple[str, str, str]:
+    """(href, title, text) of a link to a document's publication, else its page."""
+    url = document.url or reverse("missions:document", args=[document.pk])
+    title = f"{document.citation}, {date_format(document.date)}"
+    return url, title, text or document.reference
 
 
 def column_choices() -> list[tuple[str, str, str]]:

@@ -15,8 +15,9 @@ from django.utils import timezone
 from missions import reports
 from missions.dashboard import ending_lists, timeline_rows
 from missions.diffs import timeline
-from missions.filters import facets, filter_contributions
+from missions.filters import ContributionFilter, facets, filter_contributions
 from missions.models import Mission, SourceDocument, Statement
+from missions.querysets import StatementQuerySet
 from missions.roles import VIEW_PERMISSION
 from missions.tables import build_table, column_choices
 from missions.timeline import build_timeline
@@ -31,6 +32,7 @@ def contributions(request: HttpRequest) -> HttpResponse:
     filterset, rows = filter_contributions(request.GET, today)
     table, notices = build_table(rows, request.GET, today)
     choices = column_choices()
+    corrected_later, corrected_url = corrections_since(filterset, rows, request)
     shown = [column.name for column in table.columns]
     return render(
         request,
@@ -44,9 +46,28 @@ def contributions(request: HttpRequest) -> HttpResponse:
             # Keep the column chooser open only when the reader has narrowed the columns.
             "columns_narrowed": len(shown) < len(choices),
             "notices": notices,
+            "corrected_later": corrected_later,
+            "corrected_url": corrected_url,
             "today": today,
         },
     )
+
+
+def corrections_since(
+    filterset: ContributionFilter, rows: StatementQuerySet, request: HttpRequest
+) -> tuple[int, str]:
+    """On an as-of view as the documents stood: how many rows a later correction changed, and
+    the same view as corrected since. (0, "") on other views."""
+    cleaned = filterset.form.cleaned_data if filterset.is_valid() else {}
+    if not cleaned.get("as_of") or cleaned.get("corrected"):
+        return 0, ""
+    count = rows.corrected_later().count()
+    if not count:
+        return 0, ""
+    params = request.GET.copy()
+    params["corrected"] = "1"
+    params.pop("page", None)
+    return count, f"?{params.urlencode()}"
 
 
 @permission_required(VIEW_PERMISSION, raise_exception=True)

@@ -10,6 +10,8 @@ from missions.models import (
     Contribution,
     DocumentKind,
     Mission,
+    MissionStatement,
+    MissionStatus,
     Organization,
     Region,
     SourceDocument,
@@ -57,6 +59,14 @@ def document(**fields: Any) -> SourceDocument:
     fields.setdefault("date", date(2025, 4, 4))
     fields.setdefault("title", f"Kamerbrief {fields['number']}")
     return SourceDocument.objects.create(**fields)
+
+
+def mission_statement(**fields: Any) -> MissionStatement:
+    """What a document says about a mission itself, with no Dutch contribution."""
+    fields.setdefault("mission", mission())
+    fields.setdefault("document", document())
+    fields.setdefault("status", MissionStatus.MENTIONED)
+    return MissionStatement.objects.create(**fields)
 
 
 def statement(**fields: Any) -> Statement:

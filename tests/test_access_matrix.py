@@ -121,11 +121,21 @@ def world(db, viewer, analyst, superuser) -> dict[str, User | None]:
     statement.notes = "Edited once, so that it has a change in its history."
     statement.save()
     factories.statement(contribution=statement.contribution, document=factories.document())
+    factories.mission_statement(mission=statement.contribution.mission)
     # One deleted record of each tracker model, for the pages that list and recover deletions.
     doomed = factories.statement()
     contribution, document = doomed.contribution, doomed.document
     mission = contribution.mission
-    for record in (doomed, contribution, document, mission, mission.organization, mission.region):
+    said = factories.mission_statement(mission=mission, document=document)
+    for record in (
+        said,
+        doomed,
+        contribution,
+        document,
+        mission,
+        mission.organization,
+        mission.region,
+    ):
         record.delete()
     # An API token, for its admin pages (superusers only).
     factories.api_token(viewer, "matrix")

@@ -88,7 +88,7 @@ def _label(statement: Statement) -> str:
 def test_it_draws_every_current_contribution_of_the_shipped_data(viewer_client, real_data):
     html = viewer_client.get("/dashboard/").content.decode()
     current = Statement.objects.current().with_related()
-    assert len(current) == 22
+    assert len(current) == 21
     assert sorted(_bars(html)) == sorted(_label(s) for s in current)
     assert 'id="timeline-shown"' not in html
 
@@ -141,16 +141,17 @@ def test_it_caps_the_ending_lists_and_links_to_all_of_them(
     monkeypatch.setattr(dashboard, "ENDING_MAX_ROWS", 3)
     response = viewer_client.get("/dashboard/")
     lists = {listing.months: listing for listing in response.context["expiring"]}
-    # Rows 0-7 end within 80 days, but explored and not feasible (rows 5, 6) commit to nothing.
-    committed = [s for s in made[:8] if s.status not in Statement.NOT_COMMITTED]
-    assert len(committed) == 6
+    # Rows 0-7 end within 80 days, but intended, explored and not feasible (rows 5-7) commit to
+    # nothing.
+    committed = made[:5]
+    assert [s.status for s in made[5:8]] == ["intended", "explored", "not_feasible"]
     for months in (6, 12):
         listing = lists[months]
         assert [row.statement.pk for row in listing.rows] == [s.pk for s in committed[:3]]
-        assert (listing.count, listing.more) == (6, 3)
-        assert _table_count(viewer_client, listing.table_url) == 6
+        assert (listing.count, listing.more) == (5, 2)
+        assert _table_count(viewer_client, listing.table_url) == 5
     html = response.content.decode()
-    assert html.count("and 3 more: all 6 in the table") == 2
+    assert html.count("and 2 more: all 5 in the table") == 2
     assert lists[6].table_url in _links(html)
 
 
@@ -162,7 +163,7 @@ def test_it_keeps_each_list_to_its_own_horizon(viewer_client, twelve_dated, monk
     lists = {x.months: x for x in viewer_client.get("/dashboard/").context["expiring"]}
     assert made[0].pk not in [row.statement.pk for row in lists[6].rows]
     assert [row.statement.pk for row in lists[12].rows][-1] == made[0].pk
-    assert (lists[6].count, lists[12].count) == (5, 6)
+    assert (lists[6].count, lists[12].count) == (4, 5)
 
 
 def test_it_loads_no_more_rows_than_it_shows(viewer_client, twelve_dated, monkeypatch):
@@ -202,7 +203,7 @@ def test_it_says_how_many_it_shows_in_dutch(client, viewer, twelve_dated, monkey
         "12 maanden beginnen of eindigen. De rest staat in de tabel: aflopend in de komende "
         "12 maanden, of alle, op einddatum."
     )
-    assert html.count("en nog 3: alle 6 in de tabel") == 2
+    assert html.count("en nog 2: alle 5 in de tabel") == 2
 
 
 def test_it_says_so_when_nothing_runs_or_ends_soon(viewer_client, monkeypatch):

@@ -21,7 +21,7 @@ from openpyxl import Workbook
 from openpyxl.utils.exceptions import IllegalCharacterError
 
 from missions.imports.applying import ImportRefused, confirm_import, preview_import
-from missions.imports.checks import evaluate
+from missions.imports.checks import check_passes
 from missions.imports.columns import KNOWN_COLUMNS
 from missions.imports.reading import ImportFileError, Table, read_upload
 from missions.models import (
@@ -214,4 +214,4 @@ def test_it_judges_each_constraint_as_the_database_does(db, values):
             database_says = True
         except ValidationError:
             database_says = False
-        assert (evaluate(constraint.condition, statement) is not False) == database_says
+        assert check_passes(constraint, statement) == database_says

@@ -26,11 +26,27 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from missions import exports
-from missions.imports.columns import CONTRIBUTION_COLUMNS
-from missions.models import Contribution, Mission, Organization, Region, SourceDocument, Statement
+from missions.imports.columns import CONTRIBUTION_COLUMNS, EXTRA_COLUMNS
+from missions.models import (
+    Contribution,
+    Mission,
+    MissionStatement,
+    Organization,
+    Region,
+    SourceDocument,
+    Statement,
+)
 
 EXPORT = reverse("reports:contributions")
-FLUSH_ORDER = (Statement, Contribution, Mission, SourceDocument, Region, Organization)
+FLUSH_ORDER = (
+    MissionStatement,
+    Statement,
+    Contribution,
+    Mission,
+    SourceDocument,
+    Region,
+    Organization,
+)
 SUFFIX = {"csv": "csv", "excel-csv": "csv", "xlsx": "xlsx"}
 
 
@@ -98,7 +114,12 @@ def import_file(client, data: bytes, name: str) -> dict[str, int]:
 
 
 def test_it_reads_the_header_the_exporter_writes():
-    assert tuple(exports.CONTRIBUTION_COLUMNS) == CONTRIBUTION_COLUMNS
+    # The citation columns come last: location and quote are read back, corrected_by (derived
+    # from the statements themselves) is not an input.
+    header = tuple(exports.CONTRIBUTION_COLUMNS)
+    assert header[: len(CONTRIBUTION_COLUMNS)] == CONTRIBUTION_COLUMNS
+    assert header[len(CONTRIBUTION_COLUMNS) :] == ("location", "quote", "corrected_by")
+    assert {"location", "quote"} <= set(EXTRA_COLUMNS)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "excel-csv", "xlsx"])

@@ -13,6 +13,7 @@ from tests.conftest import PASSWORD
 TRACKER_MODELS = [
     "contribution",
     "mission",
+    "missionstatement",
     "organization",
     "region",
     "sourcedocument",

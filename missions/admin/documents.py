@@ -11,9 +11,29 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from missions.admin import display
-from missions.admin.base import TrackedAdmin
+from missions.admin.base import TrackedAdmin, TrackedInlineMixin
 from missions.admin.statements import StatementInline
-from missions.models import SourceDocument
+from missions.models import MissionStatement, SourceDocument
+
+
+class MissionStatementInline(TrackedInlineMixin, admin.TabularInline):
+    """On a document's page: what it says about a mission itself ("EMASoH has ended"), with no
+    Dutch contribution to invent."""
+
+    model = MissionStatement
+    fields = ("mission", "status", "location", "quote", "loaded_version")
+    autocomplete_fields = ("mission",)
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
+
+
+@admin.register(MissionStatement)
+class MissionStatementAdmin(TrackedAdmin):
+    list_display = ("mission", "document", "status", "location")
+    list_select_related = ("mission", "document")
+    list_filter = ("status",)
+    search_fields = ("mission__name", "mission__acronym", "quote", "location")
+    autocomplete_fields = ("mission", "document")
+    ordering = ("-document__date", "mission__name")
 
 
 @admin.register(SourceDocument)
@@ -23,8 +43,17 @@ class SourceDocumentAdmin(TrackedAdmin):
     search_fields = ("dossier", "number", "title")
     date_hierarchy = "date"
     ordering = ("-date", "dossier", "number")
-    fields = ("kind", ("dossier", "number"), "date", "title", "url", "notes")
-    inlines = [StatementInline]
+    fields = (
+        "kind",
+        ("dossier", "number"),
+        ("date", "date_precision"),
+        ("date_inferred", "number_inferred"),
+        "inference_note",
+        "title",
+        "url",
+        "notes",
+    )
+    inlines = [StatementInline, MissionStatementInline]
     # Official publications are served over HTTPS; a URL typed without a scheme is too.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 

@@ -52,13 +52,24 @@ class StatementAdmin(ContributionLabelsMixin, TrackedAdmin):
         "conditions",
         "quote",
     )
-    autocomplete_fields = ("contribution", "document")
+    autocomplete_fields = ("contribution", "document", "corrects")
     date_hierarchy = "document_date"
     ordering = ("-document_date", "-document_id", "contribution__mission__name", "contribution")
     fieldsets = (
-        (None, {"fields": ("contribution", "document", "kind", "status")}),
+        (None, {"fields": ("contribution", "document", "kind", "corrects", "status")}),
         (_("Personnel"), {"fields": (("military", "civilian", "police", "total"), "qualifier")}),
-        (_("Period"), {"fields": ("start", "end", "open_ended")}),
+        (
+            _("Period"),
+            {
+                "fields": (
+                    "start",
+                    "end",
+                    "open_ended",
+                    ("start_inferred", "end_inferred"),
+                    "inference_note",
+                )
+            },
+        ),
         (_("Conditions and source"), {"fields": ("conditions", "location", "quote", "notes")}),
     )
 
@@ -87,6 +98,7 @@ class StatementInline(ContributionLabelsMixin, TrackedInlineMixin, admin.Tabular
     fields = (
         "contribution",
         "kind",
+        "corrects",
         "status",
         "military",
         "civilian",
@@ -100,7 +112,7 @@ class StatementInline(ContributionLabelsMixin, TrackedInlineMixin, admin.Tabular
         "conditions",
         "loaded_version",
     )
-    autocomplete_fields = ("contribution",)
+    autocomplete_fields = ("contribution", "corrects")
     formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 24})}}
     show_change_link = True
 

@@ -12,9 +12,10 @@ form error in the admin.
 from missions.alerts.models import AlertNotice, AlertSettings, Follow
 from missions.api.models import ApiToken
 from missions.models.base import COUNT_VALIDATORS, TrackedModel, non_negative
-from missions.models.choices import DocumentKind, Qualifier, StatementKind, Status
+from missions.models.choices import DocumentKind, MissionStatus, Qualifier, StatementKind, Status
 from missions.models.directory import Contribution, Mission, Organization, Region
 from missions.models.documents import SourceDocument
+from missions.models.mission_statements import MissionStatement
 from missions.models.statements import Statement
 from missions.models.version import DataVersion
 
@@ -28,6 +29,8 @@ __all__ = [
     "DocumentKind",
     "Follow",
     "Mission",
+    "MissionStatement",
+    "MissionStatus",
     "Organization",
     "Qualifier",
     "Region",

@@ -33,6 +33,18 @@ class Status(models.TextChoices):
     SCALED_UP = "scaled_up", _("scaled up")
     SCALED_DOWN = "scaled_down", _("scaled down")
     NEW = "new", _("new")
+    # "voornemens", "beoogde": announced, not yet decided.
+    INTENDED = "intended", _("intended")
     EXPLORED = "explored", _("explored")
     NOT_FEASIBLE = "not_feasible", _("not feasible")
+    # "niet aan de orde": considered and turned down.
+    DECLINED = "declined", _("declined")
+    ENDED = "ended", _("ended")
+
+
+class MissionStatus(models.TextChoices):
+    """What a document says about a mission itself, without any Dutch contribution to it."""
+
+    MENTIONED = "mentioned", _("mentioned")
+    ONGOING = "ongoing", _("ongoing")
     ENDED = "ended", _("ended")

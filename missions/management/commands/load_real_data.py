@@ -7,10 +7,19 @@ from django.core.management import BaseCommand, call_command
 from django.db import transaction
 from simple_history.utils import get_history_manager_for_model
 
-from missions.models import Contribution, Mission, Organization, Region, SourceDocument, Statement
+from missions.models import (
+    Contribution,
+    Mission,
+    MissionStatement,
+    Organization,
+    Region,
+    SourceDocument,
+    Statement,
+)
+from missions.supersession import refresh_supersession
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "real_data.json"
-MODELS = (Organization, Region, SourceDocument, Mission, Contribution, Statement)
+MODELS = (Organization, Region, SourceDocument, Mission, Contribution, Statement, MissionStatement)
 
 
 class Command(BaseCommand):
@@ -30,6 +39,8 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             call_command("loaddata", str(FIXTURE), verbosity=0)
+            # loaddata saves raw, past the models' save(): draw every line of time once.
+            refresh_supersession()
             created = record_initial_history()
         if verbosity:
             self.stdout.write(

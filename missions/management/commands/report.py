@@ -58,6 +58,9 @@ def months(value: str) -> int:
     return number
 
 
+CORRECTED_HELP = "On that day as we know it now: statements corrected since read as corrected."
+
+
 class Command(BaseCommand):
     help = "Write a report (contributions, summary, expiring, changes) as CSV or XLSX."
 
@@ -77,6 +80,7 @@ class Command(BaseCommand):
 
         contributions = add("contributions", "The contributions table, filtered as on the page.")
         contributions.add_argument("--as-of", type=iso_date, help="The table as of this date.")
+        contributions.add_argument("--corrected", action="store_true", help=CORRECTED_HELP)
         contributions.add_argument(
             "--status", nargs="+", action="extend", default=[], help="One or more statuses."
         )
@@ -94,12 +98,15 @@ class Command(BaseCommand):
 
         summary = add("summary", "Personnel by organization, region and status.")
         summary.add_argument("--as-of", type=iso_date, help="As the documents stood that day.")
+        summary.add_argument("--corrected", action="store_true", help=CORRECTED_HELP)
         summary.add_argument(
             "--by", nargs="+", action="extend", choices=reports.SUMMARY_BY, default=[]
         )
 
         expiring = add("expiring", "Contributions whose end falls within N months.")
         expiring.add_argument("--months", type=months, default=12)
+        expiring.add_argument("--as-of", type=iso_date, help="Count from this day, as it stood.")
+        expiring.add_argument("--corrected", action="store_true", help=CORRECTED_HELP)
 
         changes = add("changes", "Every statement from documents dated in a period.")
         changes.add_argument("--from", dest="first", type=iso_date, required=True)
@@ -119,6 +126,8 @@ class Command(BaseCommand):
         params = QueryDict(mutable=True)
         if options.get("as_of"):
             params["as_of"] = options["as_of"].isoformat()
+        if options.get("corrected"):
+            params["corrected"] = "1"
         params.setlist("status", options["status"])
         params.setlist("columns", options["columns"])
         for item in options["filter"]:
@@ -134,12 +143,15 @@ class Command(BaseCommand):
         return export
 
     def build_summary(self, options: dict[str, Any], today: date) -> Export:
-        statements = Statement.objects.as_of(options.get("as_of"))
+        statements = Statement.objects.as_of(options.get("as_of"), corrected=options["corrected"])
         return report_exports.summary_export(statements, options["by"] or reports.SUMMARY_BY)
 
     def build_expiring(self, options: dict[str, Any], today: date) -> Export:
-        statements = reports.expiring(Statement.objects.all(), options["months"], today)
-        return report_exports.expiring_export(statements, today)
+        day = options.get("as_of") or today
+        statements = reports.expiring(
+            Statement.objects.all(), options["months"], day, corrected=options["corrected"]
+        )
+        return report_exports.expiring_export(statements, day)
 
     def build_changes(self, options: dict[str, Any], today: date) -> Export:
         if options["first"] > options["last"]:

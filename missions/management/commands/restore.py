@@ -8,6 +8,7 @@ from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, transaction
 
 from missions.management.commands.backup import counts
+from missions.supersession import refresh_supersession
 
 
 def tracker_rows() -> dict[str, int]:
@@ -52,6 +53,8 @@ class Command(BaseCommand):
             # that exist already (the roles made by migrate) are matched by name and updated.
             with transaction.atomic():
                 call_command("loaddata", str(path), verbosity=0)
+                # A backup from before the column existed, or edited by hand: recompute it.
+                refresh_supersession()
         except (CommandError, DatabaseError, DeserializationError, ValueError) as error:
             raise CommandError(
                 f"{path} could not be restored; nothing was loaded. {error}"
