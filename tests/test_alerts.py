@@ -59,7 +59,11 @@ def test_it_mails_aspides_ending_30_june_2028_from_497_three_months_ahead(real_d
     assert f"https://tracker.example.org/missions/{aspides.pk}/" in message.body
     assert "1 digest(s) sent" in output
     notice = AlertNotice.objects.get()
-    assert (notice.user, notice.statement.document.number, notice.reason) == (viewer, "497", "ending")
+    assert (notice.user, notice.statement.document.number, notice.reason) == (
+        viewer,
+        "497",
+        "ending",
+    )
 
 
 def test_it_sends_nothing_the_second_time(real_data, viewer):
@@ -191,7 +195,9 @@ def test_it_saves_follows_and_horizon_from_the_alerts_page(real_data, viewer_cli
     assert (chosen.horizon_months, chosen.all_missions) == (6, False)
     since = Follow.objects.get(user=viewer, mission=aspides).since
     viewer_client.post("/account/alerts/", {"horizon_months": "0", "missions": [aspides.pk]})
-    assert list(Follow.objects.filter(user=viewer).values_list("mission", flat=True)) == [aspides.pk]
+    assert list(Follow.objects.filter(user=viewer).values_list("mission", flat=True)) == [
+        aspides.pk
+    ]
     assert Follow.objects.get(user=viewer, mission=aspides).since == since
     assert AlertSettings.objects.get(user=viewer).horizon_months == 0
 
@@ -231,7 +237,7 @@ def test_it_previews_the_digest_in_a_fixed_number_of_queries(real_data, viewer):
     follow(viewer, "Aspides", horizon=36)
     with CaptureQueriesContext(connection) as few:
         small = next_digest(viewer, date(2028, 4, 15))
-    for n in range(30):
+    for _ in range(30):
         factories.statement(
             contribution=factories.contribution(mission=Mission.objects.get(acronym="Aspides")),
             end_date=date(2028, 5, 1),

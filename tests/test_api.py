@@ -54,6 +54,24 @@ def test_it_gives_aspides_end_of_may_2025_from_493_as_of_1_may_2025(viewer_clien
     )
 
 
+def test_it_gives_aspides_end_of_june_2028_corrected_by_497_as_of_1_may_2025_as_known_now(
+    viewer_client, real_data
+):
+    as_stood = aspides(rows_of(viewer_client, "/api/v1/contributions/", as_of="2025-05-01"))
+    row = aspides(
+        rows_of(viewer_client, "/api/v1/contributions/", as_of="2025-05-01", corrected="1")
+    )
+
+    assert row["end"] == "2028-06-30"
+    assert row["corrected_by"] == "29521-497, answer 11 (see also answer 17)"
+    assert row["shown_in_place"] is True
+    # It still cites what stood on that day, 493, and names the correction that replaces it.
+    assert (row["source"], row["document"]["reference"]) == ("29521-493", "29521-493")
+    assert row["cited_statement_id"] == as_stood["id"] != row["id"] == row["correction_id"]
+    assert as_stood["corrected_by"] == row["corrected_by"]
+    assert as_stood["shown_in_place"] is False
+
+
 def test_it_gives_aspides_end_of_june_2028_from_497_today(viewer_client, real_data):
     row = aspides(rows_of(viewer_client, "/api/v1/contributions/"))
 
@@ -80,6 +98,8 @@ def test_it_gives_unknown_counts_as_null_and_labels_in_the_readers_language(
 FILTERS = [
     {},
     {"as_of": "2025-05-01"},
+    {"as_of": "2025-05-01", "corrected": "1"},
+    {"as_of": "2025-04-10", "corrected": "1", "status": "extended", "sort": "-end"},
     {"status": ["explored", "extended"]},
     {"organization": "EU", "sort": "-end"},
     {"as_of": "2025-04-10", "status": "explored", "sort": "mission"},
@@ -171,7 +191,9 @@ def test_it_runs_a_fixed_number_of_queries_for_a_mission_and_a_document(viewer_c
         _count_queries(viewer_client, f"/api/v1/documents/{document.pk}/"),
     )
 
-    assert large == small == (8 + 3, 8 + 2)
+    # The mission, its statements about itself, its statements, its contributions; the document
+    # and its statements.
+    assert large == small == (8 + 4, 8 + 2)
 
 
 def test_it_gives_a_mission_with_its_contributions_and_every_statement(viewer_client, real_data):

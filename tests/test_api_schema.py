@@ -56,6 +56,7 @@ def test_it_documents_every_filter_of_the_table_as_a_parameter(db):
         "end_before",
         "expires_within",
         "as_of",
+        "corrected",
         "document",
         "sort",
         "page",

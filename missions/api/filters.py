@@ -58,6 +58,8 @@ def _parameter(name: str, field: django_filters.Filter) -> OpenApiParameter:
     enum = None
     if isinstance(field, django_filters.DateFilter):
         kind = OpenApiTypes.DATE
+    elif isinstance(field, django_filters.BooleanFilter):
+        kind = OpenApiTypes.BOOL
     elif isinstance(field, django_filters.NumberFilter):
         kind = OpenApiTypes.INT
     elif isinstance(field, django_filters.ModelChoiceFilter):

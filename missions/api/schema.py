@@ -30,6 +30,8 @@ def report_parameters(report: str) -> list[OpenApiParameter]:
         enum, many, kind = None, False, OpenApiTypes.STR
         if isinstance(field, forms.DateField):
             kind = OpenApiTypes.DATE
+        elif isinstance(field, forms.BooleanField):
+            kind = OpenApiTypes.BOOL
         elif isinstance(field, forms.IntegerField):
             kind = {"type": "integer", "minimum": field.min_value, "maximum": field.max_value}
         elif isinstance(field, forms.MultipleChoiceField):

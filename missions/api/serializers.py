@@ -8,10 +8,13 @@ enumeration is its stored value with a ``*_label`` in the reader's language (Acc
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from missions.dates import Precision
-from missions.models import Mission, SourceDocument, Statement
+from missions.exports import CONTRIBUTION_COLUMNS
+from missions.models import Mission, MissionStatement, SourceDocument, Statement
 
 
 def _label(source: str) -> serializers.CharField:
@@ -22,6 +25,25 @@ def _count(source: str | None = None, **kwargs) -> serializers.IntegerField:
     if source:
         kwargs["source"] = source
     return serializers.IntegerField(read_only=True, allow_null=True, **kwargs)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class ExportCell(serializers.Field):
+    """The export's cell ``key`` for this statement, computed by the export's own column: what
+    a row cites (the statement in force on the day, when a correction stands in for it) and
+    how it names its correction follow one rule for the file and the API."""
+
+    def __init__(self, key: str, **kwargs) -> None:
+        self.key = key
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, statement: Statement):
+        return CONTRIBUTION_COLUMNS[self.key].value(statement)
+
+
+@extend_schema_field(OpenApiTypes.DATE)
+class ExportDateCell(ExportCell):
+    pass
 
 
 class DocumentRefSerializer(serializers.ModelSerializer):
@@ -35,7 +57,20 @@ class DocumentRefSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SourceDocument
-        fields = ["id", "reference", "citation", "kind", "kind_label", "date", "title", "url"]
+        fields = [
+            "id",
+            "reference",
+            "citation",
+            "kind",
+            "kind_label",
+            "date",
+            "date_precision",
+            "date_inferred",
+            "number_inferred",
+            "inference_note",
+            "title",
+            "url",
+        ]
 
 
 def _precision() -> serializers.ChoiceField:
@@ -74,10 +109,26 @@ class StatementSerializer(serializers.ModelSerializer):
     end = serializers.DateField(source="end_date", read_only=True, allow_null=True)
     end_precision_label = _label("get_end_precision_display")
     end_display = serializers.CharField(read_only=True, help_text="The end in words.")
-    source = serializers.CharField(source="document.reference", read_only=True)
-    source_date = serializers.DateField(source="document.date", read_only=True)
-    source_url = serializers.CharField(source="document.url", read_only=True)
-    document = DocumentRefSerializer(read_only=True)
+    # What the row cites: its own document, or (a correction standing in for the statement in
+    # force on the as-of day, with corrected=1) the document of the statement it corrects.
+    source = ExportCell("source")
+    source_date = ExportDateCell("source_date")
+    source_url = ExportCell("source_url")
+    location = ExportCell("location")
+    quote = ExportCell("quote")
+    corrected_by = ExportCell(
+        "corrected_by",
+        help_text="The correction of what this row cites, e.g. '29521-497, answer 11'.",
+    )
+    document = DocumentRefSerializer(source="cited_statement.document", read_only=True)
+    cited_statement_id = serializers.IntegerField(source="cited_statement.pk", read_only=True)
+    correction_id = serializers.IntegerField(
+        source="correction.pk", read_only=True, allow_null=True
+    )
+    shown_in_place = serializers.BooleanField(
+        read_only=True,
+        help_text="The values are a later correction's, shown in place of the statement cited.",
+    )
 
     class Meta:
         model = Statement
@@ -110,6 +161,9 @@ class StatementSerializer(serializers.ModelSerializer):
             "end_precision_label",
             "open_ended",
             "end_display",
+            "start_inferred",
+            "end_inferred",
+            "inference_note",
             "conditions",
             "source",
             "source_date",
@@ -117,6 +171,12 @@ class StatementSerializer(serializers.ModelSerializer):
             "document",
             "location",
             "quote",
+            "corrected_by",
+            "cited_statement_id",
+            "correction_id",
+            "shown_in_place",
+            "corrects",
+            "superseded_on",
             "notes",
         ]
         read_only_fields = fields
@@ -164,14 +224,34 @@ class ContributionSerializer(serializers.Serializer):
     )
 
 
+class MissionStatementSerializer(serializers.ModelSerializer):
+    """What a document says about the mission itself (mentioned, ended), no contribution."""
+
+    status_label = _label("get_status_display")
+    document = DocumentRefSerializer(read_only=True)
+
+    class Meta:
+        model = MissionStatement
+        fields = ["id", "status", "status_label", "document", "location", "quote", "notes"]
+        read_only_fields = fields
+
+
 class MissionDetailSerializer(MissionSerializer):
+    mission_statements = MissionStatementSerializer(
+        source="mission_statements_shown", many=True, read_only=True
+    )
     contributions = ContributionSerializer(source="contributions_shown", many=True, read_only=True)
     statements = StatementSerializer(
         source="statements_shown", many=True, read_only=True, help_text="Newest first."
     )
 
     class Meta(MissionSerializer.Meta):
-        fields = [*MissionSerializer.Meta.fields, "contributions", "statements"]
+        fields = [
+            *MissionSerializer.Meta.fields,
+            "mission_statements",
+            "contributions",
+            "statements",
+        ]
         read_only_fields = fields
 
 

@@ -112,6 +112,9 @@ class MissionDetail(ConditionalMixin, APIView):
             }
             for c in contributions
         ]
+        mission.mission_statements_shown = mission.mission_statements.select_related(
+            "document"
+        ).order_by("-document__date", "-document_id")
         mission.statements_shown = sorted(
             history, key=lambda st: (st.document_date, st.document_id, st.pk), reverse=True
         )

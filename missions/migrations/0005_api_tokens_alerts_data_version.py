@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('missions', '0002_roles'),
+        ('missions', '0004_refresh_roles'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
