@@ -318,3 +318,19 @@ def test_it_refuses_a_period_that_ends_before_it_starts(viewer_client, real_data
 
     assert response.status_code == 400
     assert "__all__" in response.json()
+
+
+def test_it_passes_as_of_and_corrected_to_the_expiring_report(viewer_client, real_data):
+    def expiring(**params) -> list[str]:
+        body = viewer_client.get("/api/v1/reports/expiring/", params).json()
+        return [row["statement"]["mission_acronym"] for row in body["rows"]]
+
+    # As the documents stood on 1 May 2025, Aspides ended on 31 May; as corrected, in 2028.
+    assert "Aspides" in expiring(as_of="2025-05-01", months=1)
+    assert "Aspides" not in expiring(as_of="2025-05-01", months=1, corrected="1")
+    body = viewer_client.get("/api/v1/reports/expiring/", {"as_of": "2025-05-01"}).json()
+    assert (body["day"], body["until"]) == ("2025-05-01", "2026-05-01")
+    exported = report_exports.expiring_export(
+        reports.expiring(Statement.objects.all(), 12, date(2025, 5, 1)), date(2025, 5, 1)
+    )
+    assert [row["days_left"] for row in body["rows"]] == [cells[-1] for cells in exported.rows]

@@ -42,6 +42,7 @@ class ExpiringRowSerializer(serializers.Serializer):
 
 class ExpiringSerializer(serializers.Serializer):
     today = serializers.DateField()
+    day = serializers.DateField(help_text="The day counted from: as_of, else today.")
     months = serializers.IntegerField()
     until = serializers.DateField()
     rows = ExpiringRowSerializer(many=True)
