@@ -9,8 +9,13 @@ class MissionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from missions.data_version import install_triggers
+        from django.contrib.auth.signals import user_logged_in
 
+        from missions.data_version import install_triggers
+        from missions.session_security import record_login
+
+        # Each login notes its time (the absolute session lifetime) and the second factor.
+        user_logged_in.connect(record_login, dispatch_uid="missions.record_login")
         # After every migrate (test databases too): tables added later get their trigger.
         post_migrate.connect(
             install_triggers, sender=self, dispatch_uid="missions_data_version_triggers"

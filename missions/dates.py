@@ -50,12 +50,33 @@ _ABBREVIATIONS = (
     ("jul",), ("aug",), ("sep", "sept"), ("oct", "okt"), ("nov",), ("dec",),
 )  # fmt: skip
 
-# A year outside this window is a typo ("20226"), not a mission date.
+# A year outside this window is a typo ("20226"), not a mission date. The one bound of every
+# date a user can type: filters, report forms and commands, the importer and the models.
 YEAR_MIN = 1900
 YEAR_MAX = 2200
 # The same window as whole days: every date a user can type, on any page, form or file.
 EARLIEST_DATE = datetime.date(YEAR_MIN, 1, 1)
 LATEST_DATE = datetime.date(YEAR_MAX, 12, 31)
+
+
+def in_date_range(value: datetime.date) -> bool:
+    return EARLIEST_DATE <= value <= LATEST_DATE
+
+
+def date_range_message() -> str:
+    return gettext("Enter a date between %(first)s and %(last)s.") % {
+        "first": EARLIEST_DATE.isoformat(),
+        "last": LATEST_DATE.isoformat(),
+    }
+
+
+def validate_date_in_range(value: datetime.date | None) -> None:
+    """A form validator: a date outside EARLIEST_DATE..LATEST_DATE is refused with one message,
+    before any report does arithmetic with it (three months before 0001-01-01 is no date)."""
+    from django.core.exceptions import ValidationError  # here: the rest of this module is pure
+
+    if value is not None and not in_date_range(value):
+        raise ValidationError(date_range_message(), code="date_out_of_range")
 
 
 class _DutchEnglishInfo(dateutil_parser.parserinfo):

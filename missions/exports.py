@@ -165,6 +165,32 @@ def _correction(
     return f"{reference}, {where}" if where else reference
 
 
+def _inferred(
+    date_inferred: bool,
+    number_inferred: bool,
+    document_note: str,
+    start_inferred: bool,
+    end_inferred: bool,
+    note: str,
+) -> Cell:
+    """What the row gives that its source does not state, with how it was inferred:
+    "source date, source number (…); end (derived: …)". Empty when everything is stated."""
+    parts = []
+    document_parts = [
+        name
+        for name, flag in (("source date", date_inferred), ("source number", number_inferred))
+        if flag
+    ]
+    if document_parts:
+        parts.append(", ".join(document_parts) + (f" ({document_note})" if document_note else ""))
+    statement_parts = [
+        name for name, flag in (("start", start_inferred), ("end", end_inferred)) if flag
+    ]
+    if statement_parts:
+        parts.append(", ".join(statement_parts) + (f" ({note})" if note else ""))
+    return "; ".join(parts)
+
+
 def _cited_column(label: Promise | str, paths: tuple[str, ...], width: int, compute=None):
     return FieldColumn(label, _cited(*paths), width, _pick_cited(compute))
 
@@ -207,6 +233,19 @@ CONTRIBUTION_COLUMNS: dict[str, FieldColumn] = {
         ),
         20,
         _correction,
+    ),
+    "inferred": FieldColumn(
+        _("inferred, not stated"),
+        (
+            "document__date_inferred",
+            "document__number_inferred",
+            "document__inference_note",
+            "start_inferred",
+            "end_inferred",
+            "inference_note",
+        ),
+        30,
+        _inferred,
     ),
 }
 
@@ -313,7 +352,11 @@ def export_response(export: Export, fmt: ExportFormat, today: date):
     if fmt is ExportFormat.XLSX:
         # On disk, not in memory: an unnamed temporary file, removed when the response closes it.
         spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-        write_xlsx(export, spool)
+        try:
+            write_xlsx(export, spool)
+        except BaseException:
+            spool.close()  # freed now, not when the traceback is collected
+            raise
         spool.seek(0)
         return FileResponse(
             spool, as_attachment=True, filename=filename, content_type=fmt.content_type

@@ -8,6 +8,7 @@ filters still apply, so a typo in one field never turns into a 500 or an empty t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -19,6 +20,7 @@ from django.db.models import Count, Q
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from missions.dates import validate_date_in_range
 from missions.models import Organization, Region, SourceDocument, Statement, Status
 from missions.querysets import StatementQuerySet
 
@@ -56,6 +58,14 @@ class IdChoiceField(django_filters.fields.ModelChoiceField):
     before it reaches the database."""
 
     def to_python(self, value: Any) -> Any:
+        reference = _REFERENCE.fullmatch(str(value).strip())
+        if reference:
+            # "29521-497" (or "29 521-497"), as a reader cites it: typed, not picked from a list.
+            dossier, number = reference.group(1).replace(" ", ""), reference.group(2)
+            found = self.queryset.filter(dossier=dossier, number=number).first()
+            if found is None:
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+            return found
         text = str(value).strip()
         if value not in self.empty_values and not (
             text.isascii() and text.isdigit() and int(text) <= MAX_ID
@@ -66,6 +76,10 @@ class IdChoiceField(django_filters.fields.ModelChoiceField):
 
 class DocumentFilter(django_filters.ModelChoiceFilter):
     field_class = IdChoiceField
+
+
+# A Kamerstuk reference: dossier (digits, maybe spaced, maybe with a sub-number), dash, number.
+_REFERENCE = re.compile(r"(\d[\d ]*(?:-\d+)?)-(\d+)", re.ASCII)
 
 
 class ContributionFilter(django_filters.FilterSet):
@@ -108,10 +122,18 @@ class ContributionFilter(django_filters.FilterSet):
         distinct=False,
     )
     end_after = django_filters.DateFilter(
-        label=_("Ends on or after"), field_name="end_date", lookup_expr="gte", widget=DateInput
+        label=_("Ends on or after"),
+        field_name="end_date",
+        lookup_expr="gte",
+        widget=DateInput,
+        validators=[validate_date_in_range],
     )
     end_before = django_filters.DateFilter(
-        label=_("Ends on or before"), field_name="end_date", lookup_expr="lte", widget=DateInput
+        label=_("Ends on or before"),
+        field_name="end_date",
+        lookup_expr="lte",
+        widget=DateInput,
+        validators=[validate_date_in_range],
     )
     expires_within = django_filters.NumberFilter(
         label=_("Expires within (months)"),
@@ -124,6 +146,7 @@ class ContributionFilter(django_filters.FilterSet):
         label=_("As of"),
         method="filter_nothing",
         widget=DateInput,
+        validators=[validate_date_in_range],
         help_text=_("The table as the documents stood on that day."),
     )
     corrected = django_filters.BooleanFilter(
@@ -137,7 +160,9 @@ class ContributionFilter(django_filters.FilterSet):
     document = DocumentFilter(
         label=_("Source document"),
         queryset=SourceDocument.objects.all(),
-        empty_label=_("any"),
+        # A reference box, not a list: at scale a list of every document is most of the page.
+        widget=forms.TextInput(attrs={"placeholder": "29521-497", "size": 12}),
+        help_text=_("Its reference, e.g. 29521-497."),
     )
 
     class Meta:

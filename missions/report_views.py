@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
@@ -22,7 +23,7 @@ from django.views import View
 from django.views.decorators.http import require_GET
 
 from missions import report_exports, reports
-from missions.dates import add_months
+from missions.dates import add_months, validate_date_in_range
 from missions.exports import FORMAT_LABELS, Export, ExportFormat, export_response, parse_format
 from missions.filters import DateInput
 from missions.models import Statement
@@ -36,7 +37,11 @@ DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
 
 def _date_field(label: Any, required: bool = False) -> forms.DateField:
     return forms.DateField(
-        label=label, required=required, input_formats=DATE_FORMATS, widget=DateInput
+        label=label,
+        required=required,
+        input_formats=DATE_FORMATS,
+        widget=DateInput,
+        validators=[validate_date_in_range],
     )
 
 
@@ -73,7 +78,22 @@ class SummaryForm(ExportForm):
     )
 
 
-class ExpiringForm(ExportForm):
+class PagedForm(ExportForm):
+    """A report whose page shows its rows a page at a time; the download keeps them all."""
+
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
+# Rows a report page shows at once: a page a reader can take in, HTML that stays small.
+ROWS_PER_PAGE = 100
+
+
+def page_of(rows, params: dict[str, Any]):
+    """The page asked for (the last one when past the end) of ``rows``."""
+    return Paginator(rows, ROWS_PER_PAGE).get_page(params.get("page") or 1)
+
+
+class ExpiringForm(PagedForm):
     months = forms.IntegerField(
         label=_("Ending within (months)"), required=False, min_value=1, max_value=MAX_MONTHS
     )
@@ -81,7 +101,7 @@ class ExpiringForm(ExportForm):
     corrected = _corrected_field()
 
 
-class ChangesForm(ExportForm):
+class ChangesForm(PagedForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # "from" is a Python keyword, so these fields are named here rather than declared.
@@ -176,12 +196,14 @@ class ExpiringView(ReportView):
 
     def page_context(self, params: dict[str, Any], today: date) -> dict[str, Any]:
         months, day, statements = self._statements(params, today)
+        page = page_of(statements, params)
         return {
             "months": months,
             "day": day,
             "as_of": params.get("as_of"),
             "until": add_months(day, months),
-            "rows": reports.expiring_rows(statements, day),
+            "page": page,
+            "rows": reports.expiring_rows(page.object_list, day),
         }
 
 
@@ -204,7 +226,10 @@ class ChangesView(ReportView):
 
     def page_context(self, params: dict[str, Any], today: date) -> dict[str, Any]:
         first, last = self._period(params, today)
-        return {"first": first, "last": last, "entries": reports.changes(first, last)}
+        page = page_of(reports.changes_in_period(first, last).values_list("pk", flat=True), params)
+        entries = reports.changes(first, last, only=list(page.object_list))
+        fixes = reports.transcription_fixes(first, last)
+        return {"first": first, "last": last, "page": page, "entries": entries, "fixes": fixes}
 
 
 def _in_force(params: dict[str, Any]):

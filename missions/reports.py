@@ -7,14 +7,15 @@ command alike. Every report runs a fixed number of queries, whatever the number 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from missions.dates import time_left
-from missions.diffs import TimelineEntry, timeline
+from missions.diffs import FieldChange, TimelineEntry, compare, timeline
 from missions.models import Qualifier, Statement, Status
 from missions.querysets import ANY_CATEGORY_KNOWN, EFFECTIVE_TOTAL, StatementQuerySet
 
@@ -151,14 +152,32 @@ def expiring_rows(statements: StatementQuerySet, today: date) -> list[ExpiringRo
 # --- Changes between two dates -------------------------------------------------------------
 
 
-def changes(first: date, last: date) -> list[TimelineEntry]:
-    """Every statement from a document dated ``first`` to ``last``, with the one before it.
+# The order of the changes report: by document, then mission and contribution.
+CHANGES_ORDER = (
+    "document_date",
+    "document_id",
+    "contribution__mission__name",
+    "contribution__name",
+    "pk",
+)
+
+
+def changes_in_period(first: date, last: date) -> StatementQuerySet:
+    """The statements the changes report lists, in its order (for counting and paging)."""
+    return Statement.objects.published_between(first, last).order_by(*CHANGES_ORDER)
+
+
+def changes(first: date, last: date, only: list[int] | None = None) -> list[TimelineEntry]:
+    """Every statement from a document dated ``first`` to ``last``, with the one before it;
+    with ``only`` (statement ids, e.g. one page of ``changes_in_period``), just those.
 
     "Before" is the contribution's previous statement, whatever its date, so that the first
     statement in the period is compared with what stood before the period began. One query:
     the whole history up to ``last`` of the contributions concerned, paired by ``timeline``.
     """
     in_period = Statement.objects.published_between(first, last)
+    if only is not None:
+        in_period = in_period.filter(pk__in=only)
     history = (
         Statement.objects.filter(
             contribution__in=in_period.values("contribution"), document_date__lte=last
@@ -166,7 +185,13 @@ def changes(first: date, last: date) -> list[TimelineEntry]:
         .with_related()
         .order_by()
     )
-    entries = [entry for entry in timeline(history) if entry.statement.document_date >= first]
+    wanted = set(only) if only is not None else None
+    entries = [
+        entry
+        for entry in timeline(history)
+        if entry.statement.document_date >= first
+        and (wanted is None or entry.statement.pk in wanted)
+    ]
     entries.sort(
         key=lambda entry: (
             entry.statement.document_date,
@@ -176,3 +201,59 @@ def changes(first: date, last: date) -> list[TimelineEntry]:
         )
     )
     return entries
+
+
+# --- Transcription fixes: a statement edited after it was recorded ---------------------------
+
+
+@dataclass(frozen=True)
+class TranscriptionFix:
+    """An edit of a recorded statement: the document said it all along, the record was wrong.
+
+    A document is never rewritten to say something new (that is a new statement from a new
+    document); what an edit fixes is the transcription, and the changes report lists it with who
+    made it, when and why."""
+
+    statement: Statement
+    when: datetime
+    who: str
+    reason: str
+    changes: list[FieldChange]
+
+
+def transcription_fixes(first: date, last: date) -> list[TranscriptionFix]:
+    """Edits of statements made from ``first`` to ``last`` (both days included) that changed a
+    compared field, oldest first. Two queries: the edits, then each edited statement's history
+    up to the last edit (to compare every edit with the version before it)."""
+    zone = timezone.get_current_timezone()
+    start = datetime.combine(first, time.min, tzinfo=zone)
+    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone)
+    history = Statement.history.model.objects
+    edited = history.filter(history_type="~", history_date__gte=start, history_date__lt=end)
+    versions = (
+        history.filter(id__in=edited.values("id"), history_date__lt=end)
+        .select_related("history_user", "document", "contribution__mission")
+        .order_by("id", "history_date", "history_id")
+    )
+    fixes = []
+    previous: dict[int, Statement] = {}
+    for version in versions:
+        instance = version.instance
+        before = previous.get(version.id)
+        previous[version.id] = instance
+        if version.history_type != "~" or before is None or version.history_date < start:
+            continue
+        changes = compare(before, instance)
+        if changes:
+            user = version.history_user
+            fixes.append(
+                TranscriptionFix(
+                    instance,
+                    version.history_date,
+                    user.get_username() if user else "",
+                    version.history_change_reason or "",
+                    changes,
+                )
+            )
+    fixes.sort(key=lambda fix: fix.when)
+    return fixes

@@ -45,7 +45,7 @@ def example_variables() -> dict[str, str]:
 
 
 def variables_read_by_settings() -> set[str]:
-    return set(re.findall(r"\benv(?:_bool|_list)?\(\s*\"([A-Z_]+)\"", SETTINGS_FILE.read_text()))
+    return set(re.findall(r"\benv(?:_bool|_list)?\(\s*\"([A-Z0-9_]+)\"", SETTINGS_FILE.read_text()))
 
 
 def production_env(**changes: str | None) -> dict[str, str]:
@@ -144,6 +144,36 @@ def assert_locked_down(cookie: Morsel) -> None:
     assert (cookie["secure"], cookie["httponly"], cookie["samesite"]) == (True, True, "Lax")
 
 
+def test_it_names_the_cookies_with_the_host_prefix(production, analyst, settings):
+    """__Host-: a browser takes the cookie only if Secure, without Domain, with Path=/."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    analyst.set_password("correct-horse-battery-staple-42")
+    analyst.save()
+    assert (production["SESSION_COOKIE_NAME"], production["CSRF_COOKIE_NAME"]) == (
+        "__Host-sessionid",
+        "__Host-csrftoken",
+    )
+    with override_settings(**production):
+        client = Client()
+        form = client.get("/login/", secure=True, headers={"host": HOST})
+        login = client.post(
+            "/login/",
+            {"username": "analyst", "password": "correct-horse-battery-staple-42"},
+            secure=True,
+            headers={"host": HOST},
+        )
+        page = client.get("/", secure=True, headers={"host": HOST})
+
+    assert page.status_code == 200  # the prefixed session cookie is the one read back
+    for cookie in (form.cookies["__Host-csrftoken"], login.cookies["__Host-sessionid"]):
+        assert (cookie["secure"], cookie["path"], cookie["domain"]) == (True, "/", "")
+    assert "sessionid" not in login.cookies and "csrftoken" not in form.cookies
+
+
+def test_it_keeps_the_plain_cookie_names_with_debug_on():
+    assert (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME) == ("sessionid", "csrftoken")
+
+
 def test_it_sets_secure_http_only_cookies(production, analyst, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     analyst.set_password("correct-horse-battery-staple-42")
@@ -158,9 +188,9 @@ def test_it_sets_secure_http_only_cookies(production, analyst, settings):
             headers={"host": HOST},
         )
 
-    assert_locked_down(form.cookies[settings.CSRF_COOKIE_NAME])
+    assert_locked_down(form.cookies[production["CSRF_COOKIE_NAME"]])
     assert login.status_code == 302
-    session = login.cookies[settings.SESSION_COOKIE_NAME]
+    session = login.cookies[production["SESSION_COOKIE_NAME"]]
     assert_locked_down(session)
     assert session["expires"] == ""  # ends when the browser closes
 

@@ -414,3 +414,38 @@ def test_it_reads_as_of_in_one_query_whatever_the_size(db, size, django_assert_n
     factories.portfolio(size)
     with django_assert_num_queries(1):
         list(Statement.objects.as_of(MAY_1, corrected=True).with_related())
+
+
+# --- the document filter is a reference box ---------------------------------------------------
+
+
+def test_it_filters_by_a_typed_document_reference_without_listing_documents(
+    real_data, viewer_client
+):
+    response = viewer_client.get("/", {"document": "29521-494", "as_of": "2025-04-30"})
+    rows = list(response.context["table"].data)
+
+    assert {s.document.reference for s in rows} == {"29521-494"}
+    assert [s.contribution.name for s in rows] == ["infantry company"]
+    html = response.content.decode()
+    assert 'name="document" value="29521-494"' in html
+    assert "<option" not in html.split('name="document"')[1].split("</p>")[0]
+
+
+def test_it_says_so_when_a_typed_reference_is_no_document(real_data, viewer_client):
+    response = viewer_client.get("/", {"document": "29521-1"})
+    assert "Source document: Select a valid choice." in response.content.decode()
+
+
+def test_it_says_in_the_export_what_the_source_does_not_state(real_data):
+    out = io.StringIO()
+    call_command("report", "contributions", "--format", "csv", stdout=out)
+    rows = {(row["mission"], row["contribution"]): row for row in read_csv(out)}
+
+    untso = rows[
+        ("United Nations Truce Supervision Organization", "military observers and staff officers")
+    ]
+    assert untso["source"] == "29521-497"
+    assert untso["inferred"].startswith("source date, source number (Neither the answers' date")
+    althea = rows[("EUFOR Althea", "infantry company")]
+    assert (althea["source"], althea["inferred"]) == ("29521-494", "")

@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -85,14 +87,26 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body over the limit is refused before anything reads (and spools) it.
+    "missions.request_limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cache-Control: no-store on every page and download (static files are served above).
+    "missions.session_security.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before LoginRequiredMiddleware and the CSRF check's process_view read the body.
+    "missions.request_limits.UploadSlotsMiddleware",
+    # A session older than SESSION_ABSOLUTE_AGE is logged out, whatever its activity.
+    "missions.session_security.AbsoluteSessionLifetimeMiddleware",
+    # request.user.is_verified(): whether this session gave a TOTP code.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # A user who owes a TOTP code (or, with REQUIRE_2FA, a device) goes there first.
+    "missions.session_security.SecondFactorMiddleware",
     # A logged-in user who is not staff gets a 403 on the admin, not a login loop.
     "missions.middleware.StaffOnlyAdminMiddleware",
     # A GET whose ETag matches the data's version gets 304 before the page runs any query.
@@ -132,6 +146,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite for a small team (the `make run` default). WAL lets readers go on while one
+    # connection writes; a writer waits up to SQLITE_BUSY_TIMEOUT seconds for the lock instead
+    # of failing; and every transaction takes the write lock when it begins (IMMEDIATE), so
+    # two saves queue up instead of both reading and then one failing with "database is
+    # locked" when it tries to write (SQLite cannot wait for a lock a reader wants to upgrade).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": int(env("SQLITE_BUSY_TIMEOUT", "20")),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -156,6 +183,13 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# And 12 hours after the login at the latest, however active (missions.session_security).
+SESSION_ABSOLUTE_AGE = 12 * 60 * 60
+
+# TOTP (django-otp) as a second factor: anyone signed in may set it up under /account/
+# two-factor/; with REQUIRE_2FA=true, analysts and superusers must.
+REQUIRE_2FA = env_bool("REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = "Mission commitments tracker"
 
 # Login throttling (django-axes): 5 failures for one user from one address give a 15-minute
 # cool-off with HTTP 429. Counting the pair, not the address alone, leaves colleagues behind the
@@ -170,9 +204,11 @@ AXES_HTTP_RESPONSE_CODE = 429
 # Besides the console log, keep every failed login (with the lockout flag) in the database, where
 # superusers see it in the admin under "Access failures".
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-# The log names the account and the address of each failure (passwords are always masked): an
-# attack cannot be investigated from "********".
-AXES_SENSITIVE_PARAMETERS = []
+# The console log masks what was typed as the username as well as the password: people type
+# their password into the username field, and a log must never hold one. The account name of
+# each failure stays in the database (Access failures, superusers only) and the log keeps the
+# address, user agent and time, so an attack can still be investigated.
+AXES_SENSITIVE_PARAMETERS = ["username"]
 # The client address the lockout counts. Behind reverse proxies that append to X-Forwarded-For,
 # set TRUSTED_PROXY_COUNT to their number (see README, "Behind a proxy"); otherwise every login
 # would seem to come from the proxy, or a client could forge its address.
@@ -203,6 +239,23 @@ STORAGES = {
     },
 }
 
+# Any request body above REQUEST_MAX_BYTES (default 6 MiB: the import's 5 MB workbook and its
+# form) is refused with 413 before it is read (missions.request_limits).
+try:
+    REQUEST_MAX_BYTES = int(env("REQUEST_MAX_BYTES", str(6 * 1024 * 1024)))
+    # At most this many uploads (multipart POSTs) at a time per account, or per address when
+    # not logged in; the next gets 429. Counted per host, across its worker processes.
+    UPLOADS_PER_USER = int(env("UPLOADS_PER_USER", "2"))
+except ValueError:
+    raise ImproperlyConfigured(
+        "REQUEST_MAX_BYTES and UPLOADS_PER_USER must be whole numbers."
+    ) from None
+if REQUEST_MAX_BYTES < 1024 * 1024 or UPLOADS_PER_USER < 1:
+    raise ImproperlyConfigured(
+        "REQUEST_MAX_BYTES must be at least 1048576 (1 MiB) and UPLOADS_PER_USER at least 1."
+    )
+# Where the upload counters' lock files live (default: the temporary folder).
+UPLOAD_SLOTS_DIR = env("UPLOAD_SLOTS_DIR")
 # Uploads (the spreadsheet import) are refused above 5 MB.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -221,6 +274,10 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # The __Host- prefix: browsers accept these cookies only if Secure, for this host alone
+    # (no Domain) and the whole site (Path=/), so a sibling subdomain cannot set or shadow them.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     if env_bool("BEHIND_TLS_PROXY", False):
         # Only when a proxy that strips and sets X-Forwarded-Proto stands in front.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -251,7 +308,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"},
+        # One record, one line: control characters in messages (user input) are escaped.
+        "plain": {
+            "()": "missions.log_safety.SingleLineFormatter",
+            "format": "{asctime} {levelname} {name} {message}",
+            "style": "{",
+        },
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},

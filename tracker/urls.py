@@ -1,4 +1,5 @@
-"""Top-level URLs: the staff pages, the analysts' admin, login, and the language switcher."""
+"""Top-level URLs: the staff pages, the analysts' admin, login and the own account, and the
+language switcher."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -10,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("missions.account_urls")),
     # Public, so that the login page can switch language too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("reports/", include("missions.report_urls")),

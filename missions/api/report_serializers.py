@@ -40,7 +40,17 @@ class ExpiringRowSerializer(serializers.Serializer):
     time_left = serializers.CharField()
 
 
-class ExpiringSerializer(serializers.Serializer):
+class PagedReportSerializer(serializers.Serializer):
+    """The report pages show 100 rows a page; so does the API, with links to the others."""
+
+    count = serializers.IntegerField(help_text="Rows in the whole report.")
+    page = serializers.IntegerField()
+    pages = serializers.IntegerField()
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+
+
+class ExpiringSerializer(PagedReportSerializer):
     today = serializers.DateField()
     day = serializers.DateField(help_text="The day counted from: as_of, else today.")
     months = serializers.IntegerField()
@@ -62,7 +72,7 @@ class ChangeEntrySerializer(serializers.Serializer):
     changes = FieldChangeSerializer(many=True)
 
 
-class ChangesSerializer(serializers.Serializer):
+class ChangesSerializer(PagedReportSerializer):
     # "from" is a Python keyword: the field is named in the constructor below.
     to = serializers.DateField()
     entries = ChangeEntrySerializer(many=True)

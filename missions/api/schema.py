@@ -8,6 +8,7 @@ knows a 400 or 429 is part of the contract.
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
@@ -33,7 +34,11 @@ def report_parameters(report: str) -> list[OpenApiParameter]:
         elif isinstance(field, forms.BooleanField):
             kind = OpenApiTypes.BOOL
         elif isinstance(field, forms.IntegerField):
-            kind = {"type": "integer", "minimum": field.min_value, "maximum": field.max_value}
+            kind = {"type": "integer"}
+            if field.min_value is not None:
+                kind["minimum"] = field.min_value
+            if field.max_value is not None:
+                kind["maximum"] = field.max_value
         elif isinstance(field, forms.MultipleChoiceField):
             many, enum = True, [value for value, _label in field.choices]
         parameters.append(
@@ -41,7 +46,7 @@ def report_parameters(report: str) -> list[OpenApiParameter]:
                 name,
                 kind,
                 OpenApiParameter.QUERY,
-                description=str(field.label),
+                description=str(field.label or _("Page of rows (100 a page)")),
                 many=many,
                 enum=enum,
                 explode=True if many else None,

@@ -20,6 +20,7 @@ from rest_framework import generics
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from missions import report_views
@@ -154,6 +155,22 @@ class StatementList(ConditionalMixin, generics.ListAPIView):
     filterset_class = StatementFilter
 
 
+def _paging(request: Request, page) -> dict[str, Any]:
+    """The page of a report page (``page_of``) as counts and links, like the API's lists."""
+    url = request.build_absolute_uri()
+    return {
+        "count": page.paginator.count,
+        "page": page.number,
+        "pages": page.paginator.num_pages,
+        "next": replace_query_param(url, "page", page.next_page_number())
+        if page.has_next()
+        else None,
+        "previous": replace_query_param(url, "page", page.previous_page_number())
+        if page.has_previous()
+        else None,
+    }
+
+
 def _valid(form_class, request: Request) -> dict[str, Any]:
     """The report form's cleaned values (as the page reads them), or a 400 with its errors."""
     form = form_class(request.query_params)
@@ -179,7 +196,8 @@ class ExpiringReport(ConditionalMixin, APIView):
     def get(self, request: Request) -> Response:
         params = _valid(report_views.ExpiringForm, request)
         context = report_views.ExpiringView().page_context(params, self.today)
-        return Response(rs.ExpiringSerializer({**context, "today": self.today}).data)
+        data = {**context, **_paging(request, context["page"]), "today": self.today}
+        return Response(rs.ExpiringSerializer(data).data)
 
 
 class ChangesReport(ConditionalMixin, APIView):
@@ -189,5 +207,10 @@ class ChangesReport(ConditionalMixin, APIView):
     def get(self, request: Request) -> Response:
         params = _valid(report_views.ChangesForm, request)
         context = report_views.ChangesView().page_context(params, self.today)
-        data = {"first": context["first"], "to": context["last"], "entries": context["entries"]}
+        data = {
+            "first": context["first"],
+            "to": context["last"],
+            "entries": context["entries"],
+            **_paging(request, context["page"]),
+        }
         return Response(rs.ChangesSerializer(data).data)

@@ -7,6 +7,12 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def refresh_roles(apps, schema_editor):
+    from missions.roles import ensure_roles
+
+    ensure_roles(apps, using=schema_editor.connection.alias)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -89,7 +95,9 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('user', 'mission'), name='missions_follow_unique_per_user')],
             },
         ),
-        # The triggers that raise the data version (reinstalled after every migrate, for tables
+        # The roles cover every model of the app (the new ones too), as 0004 did.
+    migrations.RunPython(refresh_roles, migrations.RunPython.noop),
+    # The triggers that raise the data version (reinstalled after every migrate, for tables
     # added later); dropped before the version table when migrating back.
     migrations.RunPython(
         missions.data_version.install_in_migration, missions.data_version.drop_in_migration

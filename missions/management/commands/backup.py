@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import os
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,10 +45,17 @@ class FullPrecisionEncoder(DjangoJSONEncoder):
         return super().default(o)
 
 
-def rows() -> Iterator[models.Model]:
+def rows(written: Counter[str] | None = None) -> Iterator[models.Model]:
+    """Every backed-up row; ``written`` counts them per model as they are handed out."""
     for model in backed_up_models():
+        label = model._meta.label
+        if written is not None:
+            written[label] += 0  # an empty table is listed with 0
         # The base manager: a default manager that hides rows must not hide them from a backup.
-        yield from model._base_manager.order_by(model._meta.pk.name).iterator()
+        for row in model._base_manager.order_by(model._meta.pk.name).iterator():
+            if written is not None:
+                written[label] += 1
+            yield row
 
 
 @contextmanager
@@ -63,8 +71,11 @@ def consistent_snapshot() -> Iterator[None]:
         yield
 
 
-def write_backup(path: Path) -> None:
-    """Write the dump to ``path``, which must not exist; readable by its owner only."""
+def write_backup(path: Path) -> dict[str, int]:
+    """Write the dump to ``path``, which must not exist; readable by its owner only. Returns
+    the rows written per model: counted as they went into the file, so that the summary is of
+    the file's snapshot, not of the database a moment later."""
+    written: Counter[str] = Counter()
     partial = path.with_name(f".{path.name}.partial")
     # The file holds password hashes: created with owner-only permissions before any byte.
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -72,7 +83,7 @@ def write_backup(path: Path) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as stream, consistent_snapshot():
             serializers.serialize(
                 "json",
-                rows(),
+                rows(written),
                 stream=stream,
                 cls=FullPrecisionEncoder,
                 use_natural_foreign_keys=True,
@@ -83,6 +94,7 @@ def write_backup(path: Path) -> None:
         partial.rename(path)
     finally:
         partial.unlink(missing_ok=True)
+    return dict(written)
 
 
 def default_path() -> Path:
@@ -111,8 +123,8 @@ class Command(BaseCommand):
         if path.exists():
             raise CommandError(f"{path} exists already; a backup never overwrites a file.")
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_backup(path)
+        written = write_backup(path)
         if verbosity:
             self.stdout.write(self.style.SUCCESS(f"Wrote {path}"))
-            for label, count in counts().items():
+            for label, count in written.items():
                 self.stdout.write(f"  {label}: {count}")

@@ -3,6 +3,7 @@
 from django.core.management import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from missions.database import analyze
 from missions.synthetic import DatabaseNotEmpty, generate
 
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
             made = generate(contributions, seed, force=force, progress=progress)
         except (DatabaseNotEmpty, ValueError) as exc:
             raise CommandError(str(exc)) from exc
+        analyze()
         if verbosity:
             self.stdout.write(
                 self.style.SUCCESS(

@@ -7,6 +7,7 @@ from django.core.management import BaseCommand, call_command
 from django.db import transaction
 from simple_history.utils import get_history_manager_for_model
 
+from missions.database import analyze
 from missions.models import (
     Contribution,
     Mission,
@@ -42,6 +43,7 @@ class Command(BaseCommand):
             # loaddata saves raw, past the models' save(): draw every line of time once.
             refresh_supersession()
             created = record_initial_history()
+        analyze()
         if verbosity:
             self.stdout.write(
                 f"Loaded {FIXTURE.name}; {created} records got a first history entry."

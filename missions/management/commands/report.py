@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import sys
+import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import IO, Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -24,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from missions import report_exports, reports
+from missions.dates import date_range_message, in_date_range
 from missions.exports import Export, ExportFormat, parse_format, write_export
 from missions.models import Statement
 from missions.report_views import MAX_MONTHS, filter_errors
@@ -31,10 +36,13 @@ from missions.report_views import MAX_MONTHS, filter_errors
 
 def iso_date(value: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         message = gettext("%(value)r is not a date (use YYYY-MM-DD)")
         raise argparse.ArgumentTypeError(message % {"value": value}) from None
+    if not in_date_range(day):
+        raise argparse.ArgumentTypeError(f"{value}: {date_range_message()}")
+    return day
 
 
 def export_format(value: str) -> ExportFormat:
@@ -59,6 +67,31 @@ def months(value: str) -> int:
 
 
 CORRECTED_HELP = "On that day as we know it now: statements corrected since read as corrected."
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[IO[bytes]]:
+    """A new file in ``path``'s folder that takes ``path``'s name only once it is complete.
+
+    A scheduled job that is killed, or whose query fails, must not leave a report that looks
+    whole (a CSV cut at a line end reads as complete): the rows go to a hidden temporary name
+    next to the target, which is renamed over it at the end (atomic on one file system) and
+    removed on any error. A file already at ``path`` is untouched until then.
+    """
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+    partial = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            yield file
+            file.flush()
+            os.fsync(file.fileno())
+        # mkstemp makes the file for its owner only; a report gets the usual permissions.
+        umask = os.umask(0)
+        os.umask(umask)
+        partial.chmod(0o666 & ~umask)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 class Command(BaseCommand):
@@ -163,7 +196,7 @@ class Command(BaseCommand):
         """A binary stream: the file asked for, or standard output as bytes."""
         if path:
             try:
-                with open(path, "wb") as file:
+                with atomic_file(Path(path)) as file:
                     yield file
             except OSError as exc:
                 message = gettext("Cannot write %(path)s: %(error)s")

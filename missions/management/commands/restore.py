@@ -7,6 +7,7 @@ from django.core.management import BaseCommand, CommandError, call_command
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, transaction
 
+from missions.database import analyze
 from missions.management.commands.backup import counts
 from missions.supersession import refresh_supersession
 
@@ -59,6 +60,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{path} could not be restored; nothing was loaded. {error}"
             ) from error
+        analyze()
         if verbosity:
             self.stdout.write(self.style.SUCCESS(f"Restored {path}"))
             for label, count in counts().items():
