@@ -17,6 +17,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     list_select_related = ["user"]
     search_fields = ["name", "prefix", "user__username"]
+    # Read-only here, but the project's rule holds: a foreign key is never a plain select.
+    autocomplete_fields = ["user"]
     readonly_fields = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
     actions = ["revoke_tokens"]
 

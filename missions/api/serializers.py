@@ -120,6 +120,9 @@ class StatementSerializer(serializers.ModelSerializer):
         "corrected_by",
         help_text="The correction of what this row cites, e.g. '29521-497, answer 11'.",
     )
+    inferred = ExportCell(
+        "inferred", help_text="What the row gives that its source does not state, and how."
+    )
     document = DocumentRefSerializer(source="cited_statement.document", read_only=True)
     cited_statement_id = serializers.IntegerField(source="cited_statement.pk", read_only=True)
     correction_id = serializers.IntegerField(
@@ -164,6 +167,7 @@ class StatementSerializer(serializers.ModelSerializer):
             "start_inferred",
             "end_inferred",
             "inference_note",
+            "inferred",
             "conditions",
             "source",
             "source_date",
