@@ -25,12 +25,17 @@ run: $(VENV)/.installed
 	$(PY) manage.py ensure_admin
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# axe-core (npm) for the browser tests' accessibility check; without npm those tests skip it
+# locally (and fail in CI).
+node_modules/.installed: package.json package-lock.json
+	if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent && touch $@; fi
+
 ## test: install the dev requirements and run the whole suite on SQLite
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev node_modules/.installed
 	$(PY) -m pytest
 
 ## test-postgres: the whole suite on PostgreSQL (DATABASE_URL, default the local server)
-test-postgres: $(VENV)/.installed-dev
+test-postgres: $(VENV)/.installed-dev node_modules/.installed
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/tracker} $(PY) -m pytest
 
 lint: $(VENV)/.installed-dev

@@ -15,12 +15,17 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
 
+from django import forms
 from django.db.models import Count, F, Q, Window
+from django.http import QueryDict
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from missions import reports
 from missions.dates import add_months
-from missions.models import Statement, Status
+from missions.filters import DateInput
+from missions.models import Statement
+from missions.querysets import NOT_STARTED, active_condition
 from missions.timeline import status_labels
 
 # More bars than this do not fit a picture one can read on a page or a slide.
@@ -37,6 +42,25 @@ SOONEST_END_FIRST = (
     "contribution__name",
     "pk",
 )
+
+
+class DashboardForm(forms.Form):
+    """The dashboard's one parameter: the day it shows (today when not given)."""
+
+    as_of = forms.DateField(
+        label=_("As of"),
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=DateInput,
+        help_text=_("The dashboard as the documents stood on that day."),
+    )
+
+
+def dashboard_day(params: QueryDict, today: date) -> tuple[DashboardForm, date]:
+    """The form and the day it asks for; an invalid day shows its error and today's picture."""
+    form = DashboardForm(params)
+    day = form.cleaned_data.get("as_of") if form.is_valid() else None
+    return form, day or today
 
 
 def table_url(**params: str | int | list[str]) -> str:
@@ -67,20 +91,33 @@ class TimelineRows:
         return table_url(sort="end")
 
 
-def timeline_rows(total: int, today: date) -> TimelineRows:
-    """The current statements the timeline draws, out of ``total`` current contributions (the
-    caller knows that number already, from the summaries): one query either way."""
-    current = Statement.objects.current().with_related()
+def timeline_total(summary: reports.Summary) -> int:
+    """How many contributions the timeline has to draw: those active on the summary's day and
+    the commitments that start later."""
+    return summary.total.contributions + summary.apart_of(NOT_STARTED)
+
+
+def timeline_rows(total: int, day: date) -> TimelineRows:
+    """The statements the timeline draws on ``day``: each commitment in force then that runs
+    that day or starts later (ended ones and those that commit to nothing are not on a picture
+    of what is deployed), out of ``total`` such contributions (the caller knows that number
+    already, from the summaries): one query either way."""
+    in_force = Statement.objects.as_of(day).with_related()
+    running_or_later = active_condition(Statement, day) | Q(start_date__gt=day) & ~Q(
+        status__in=Statement.NOT_COMMITTED
+    )
     if total <= TIMELINE_MAX_BARS:
-        return TimelineRows(list(current), total=total, matching=total, capped=False)
-    horizon = add_months(today, HORIZON_MONTHS)
-    soon = Q(end_date__range=(today, horizon)) | Q(start_date__range=(today, horizon))
-    # "Latest statement" is decided over all statements; these filters only pick among them.
-    relevant = (Statement.objects.active_on(today) | Statement.objects.filter(soon)).current()
+        rows = list(in_force.filter(running_or_later))
+        return TimelineRows(rows, total=total, matching=total, capped=False)
+    horizon = add_months(day, HORIZON_MONTHS)
+    soon = Q(end_date__range=(day, horizon)) | Q(start_date__range=(day, horizon))
+    relevant = in_force.filter(
+        active_condition(Statement, day) | soon & ~Q(status__in=Statement.NOT_COMMITTED)
+    )
     rows = list(
-        relevant.with_related()
-        .annotate(matching=Window(Count("pk")))
-        .order_by(*SOONEST_END_FIRST)[:TIMELINE_MAX_BARS]
+        relevant.annotate(matching=Window(Count("pk"))).order_by(*SOONEST_END_FIRST)[
+            :TIMELINE_MAX_BARS
+        ]
     )
     matching = rows[0].matching if rows else 0
     return TimelineRows(rows, total=total, matching=matching, capped=True)
@@ -105,10 +142,8 @@ class EndingList:
 
     @property
     def table_url(self) -> str:
-        # The same rows as the list: the table's "expires within" counts every status, the list
-        # only commitments (explored and not feasible have no mandate to expire).
-        committed = [s for s in Status.values if s not in Statement.NOT_COMMITTED]
-        return table_url(expires_within=self.months, status=committed, sort="end")
+        # The same rows as the list: the table's "expires within" has the same rule.
+        return table_url(expires_within=self.months, sort="end")
 
 
 def ending_lists(today: date, months: tuple[int, ...] = EXPIRING_MONTHS) -> list[EndingList]:

@@ -5,6 +5,10 @@ Government letters rarely give a plain date. They say "eind juni 2028", "tot en 
 module turns such phrases into a `PreciseDate` and back, and does the month arithmetic the
 reports need.
 
+Letters also write "medio 2029", "uiterlijk eind augustus 2024", "voorjaar 2027" and a
+duration from a start ("voor de duur van één jaar"); those are read here too, in Dutch and
+English whatever the interface language, and numeric dates are always day-month-year.
+
 Everything is pure: no database, and no reading of the clock ("today" is always passed in),
 so callers and tests decide what today is and nothing needs patching. Month names come from
 tables here, not from the OS locale, so output is the same on every machine.
@@ -21,6 +25,8 @@ from dateutil.relativedelta import relativedelta
 from django.db import models
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
+
+from missions.letters.numbers import read_number
 
 
 class Precision(models.TextChoices):
@@ -116,23 +122,51 @@ def _leading(*words: str) -> re.Pattern[str]:
 
 
 # Prefixes that only say which way the period runs; the bound argument decides the value.
+# "uiterlijk" (at the latest) is an end a letter promises not to pass: read as that end.
 _PREFIX = _leading(
     "tot en met", "t/m", "tot", "until", "up to and including",
     "per", "vanaf", "from", "since", "sinds",
+    "uiterlijk", "at the latest", "no later than", "not later than",
 )  # fmt: skip
 # Markers that pin the value to one end of the month or year, whatever the bound.
-_END_MARKER = _leading("eind", "einde", "end", "end of", "the end of")
+_END_MARKER = _leading("eind", "einde", "end", "end of", "the end of", "late", "by the end of")
 _START_MARKER = _leading(
-    "begin", "start", "start of", "the start of", "beginning of", "the beginning of"
+    "begin", "start", "start of", "the start of", "beginning of", "the beginning of", "early"
 )
+# "medio 2029" is the middle of the year: its first half ends 30 June, its second starts 1 July.
+# "medio mei 2026" says no more than "mei 2026", so it reads as that month.
+_MEDIO = re.compile(r"^(?:medio|mid-|mid|the middle of|half)\s*(?=\S)")
+# Seasons as months (meteorological, as the Dutch weather service counts them). Winter spans
+# two years, so "winter 2027" is ambiguous and refused rather than guessed.
+_SEASONS = {
+    "voorjaar": (3, 5), "lente": (3, 5), "spring": (3, 5),
+    "zomer": (6, 8), "summer": (6, 8),
+    "najaar": (9, 11), "herfst": (9, 11), "autumn": (9, 11), "fall": (9, 11),
+}  # fmt: skip
+_SEASON = re.compile(
+    r"(?:(?:het|de|in het|in de|the|in the)\s+)?"
+    r"(?P<season>[a-z]+)\s+(?:van\s+|of\s+)?(?P<year>\d{4})"
+)
+# "voor de duur van één jaar", "zes maanden", "for a period of 18 months", "anderhalf jaar".
+_DURATION = re.compile(
+    r"(?:(?:voor de duur van|voor een periode van|gedurende|voor|for a period of|for)\s+)?"
+    r"(?P<count>\S+)\s+(?P<unit>jaar|jaren|maand|maanden|week|weken|dag|dagen"
+    r"|years?|months?|weeks?|days?)"
+)
+_UNIT_DELTA = {
+    "jaar": "years", "jaren": "years", "year": "years", "years": "years",
+    "maand": "months", "maanden": "months", "month": "months", "months": "months",
+    "week": "weeks", "weken": "weeks", "weeks": "weeks",
+    "dag": "days", "dagen": "days", "day": "days", "days": "days",
+}  # fmt: skip
 
 
 class DatePhraseError(ValueError):
     """A phrase that is not a date; the message names the phrase, for form errors."""
 
-    def __init__(self, phrase: str) -> None:
+    def __init__(self, phrase: str, message: str | None = None) -> None:
         self.phrase = phrase
-        message = gettext(
+        message = message or gettext(
             '"%(phrase)s" is not a date (try "9 juli 2025", "eind juni 2028" or "2026")'
         )
         super().__init__(message % {"phrase": phrase.strip()})
@@ -159,13 +193,73 @@ def _strip_words(phrase: str) -> tuple[str, Bound | None]:
     return phrase, None
 
 
-def parse_date_phrase(text: str, bound: Bound = Bound.END) -> PreciseDate:
+def _normalize(text: str) -> str:
+    return " ".join(text.lower().split()).removesuffix(".").strip()
+
+
+def parse_duration(text: str) -> relativedelta | None:
+    """ "voor de duur van één jaar" -> 1 year, "zes maanden" -> 6 months; None if not a duration."""
+    match = _DURATION.fullmatch(_normalize(text))
+    if match is None:
+        return None
+    unit = _UNIT_DELTA[match["unit"]]
+    if match["count"] == "anderhalf":  # one and a half
+        return relativedelta(months=18) if unit == "years" else None
+    count = read_number(match["count"], article_is_one=True)
+    if count is None or count <= 0 or count > 100:
+        return None
+    return relativedelta(**{unit: count})
+
+
+def end_after(start: PreciseDate, duration: relativedelta) -> PreciseDate:
+    """The last day covered by `duration` from `start`, as precise as the start.
+
+    "van oktober 2025 voor de duur van één jaar" ends at the end of September 2026: counted
+    from the start's first day, the last day is the one before the anniversary.
+    """
+    first = period_start(start.value, start.precision)
+    last = first + duration - relativedelta(days=1)
+    return PreciseDate(period_end(last, start.precision), start.precision)
+
+
+def _season(phrase: str, side: Bound) -> PreciseDate | None:
+    match = _SEASON.fullmatch(phrase)
+    if match is None or match["season"] not in _SEASONS:
+        return None
+    year = int(match["year"])
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        return None
+    first, last = _SEASONS[match["season"]]
+    if side == Bound.START:
+        return PreciseDate(datetime.date(year, first, 1), Precision.MONTH)
+    return PreciseDate(period_end(datetime.date(year, last, 1), Precision.MONTH), Precision.MONTH)
+
+
+def parse_date_phrase(
+    text: str, bound: Bound = Bound.END, start: PreciseDate | None = None
+) -> PreciseDate:
     """Parse "9 juli 2025", "eind juni 2028", "June 2028", "sinds 1948"... into a PreciseDate.
 
     A month or year without a marker becomes its first day for `Bound.START` and its last
-    day for `Bound.END`; "eind"/"end of" and "begin"/"start of" override the bound.
+    day for `Bound.END`; "eind"/"end of" and "begin"/"start of" override the bound. Also
+    "medio 2029", "uiterlijk eind augustus 2024", "voorjaar 2027"; and, for an end, a duration
+    ("voor de duur van één jaar") counted from `start`. Numeric dates are day-month-year
+    whatever the interface language ("02/12/2026" is 2 December).
     """
-    phrase, marker = _strip_words(" ".join(text.lower().split()).removesuffix(".").strip())
+    duration = parse_duration(text)
+    if duration is not None:
+        if bound != Bound.END or start is None:
+            raise DatePhraseError(
+                text, gettext('"%(phrase)s" is a duration: give the start date to count it from')
+            )
+        return end_after(start, duration)
+    phrase, marker = _strip_words(_normalize(text))
+    season = _season(phrase, marker or bound)
+    if season is not None:
+        return season
+    medio, found = _MEDIO.subn("", phrase, count=1)
+    if found and marker is None:
+        return _medio(text, medio, bound)
     shape = next(((m, p) for pattern, p in _SHAPES if (m := pattern.fullmatch(phrase))), None)
     # "eind 9 juli 2025" puts a month marker on a day: ambiguous, so refused.
     if shape is None or (marker is not None and shape[1] == Precision.DAY):
@@ -201,6 +295,34 @@ def parse_date_phrase(text: str, bound: Bound = Bound.END) -> PreciseDate:
         period_start(parsed, precision) if side == Bound.START else period_end(parsed, precision)
     )
     return PreciseDate(value, precision)
+
+
+def _medio(text: str, phrase: str, bound: Bound) -> PreciseDate:
+    """ "medio 2029": 30 June as an end, 1 July as a start; "medio mei 2026": May 2026."""
+    if re.fullmatch(r"\d{4}", phrase):
+        year = int(phrase)
+        if not YEAR_MIN <= year <= YEAR_MAX:
+            raise DatePhraseError(text)
+        if bound == Bound.START:
+            return PreciseDate(datetime.date(year, 7, 1), Precision.MONTH)
+        return PreciseDate(datetime.date(year, 6, 30), Precision.MONTH)
+    try:
+        value = parse_date_phrase(phrase, bound)
+    except DatePhraseError as error:
+        raise DatePhraseError(text) from error
+    if value.precision != Precision.MONTH:
+        raise DatePhraseError(text)  # "medio 9 juli 2025" says nothing a day does not
+    return value
+
+
+def parse_day(text: str) -> datetime.date:
+    """A date that must be one day ("25 april 2025", "02/12/2026"), e.g. a document's date."""
+    value = parse_date_phrase(text)
+    if value.precision != Precision.DAY:
+        raise DatePhraseError(
+            text, gettext('"%(phrase)s" is not one day (try "25 april 2025" or "25-04-2025")')
+        )
+    return value.value
 
 
 def _language(language: str | None) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import django_filters
@@ -18,7 +19,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import QueryDict
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from missions.dates import validate_date_in_range
 from missions.models import Organization, Region, SourceDocument, Statement, Status
@@ -35,6 +38,9 @@ PERSONNEL_CATEGORIES = (
     ("civilian", _("civilian experts")),
     ("police", _("police")),
 )
+
+# The filters on the end date: a row that states no end is never among their rows.
+END_FILTERS = ("end_after", "end_before", "expires_within")
 
 # The order a table or export lists rows in unless the user sorts.
 DEFAULT_ORDER = ("contribution__mission__name", "contribution__name", "pk")
@@ -185,14 +191,36 @@ class ContributionFilter(django_filters.FilterSet):
         cleaned = self.form.cleaned_data
         return queryset.as_of(cleaned.get("as_of"), corrected=bool(cleaned.get("corrected")))
 
-    def filter_without(self, name: str) -> StatementQuerySet:
-        """The rows with every filter but ``name`` applied: the base of that field's facet."""
+    def filter_without(self, *names: str) -> StatementQuerySet:
+        """The rows with every filter but ``names`` applied: the base of a field's facet."""
         self.errors  # noqa: B018 - validates the form, so cleaned_data exists
         queryset = self.in_force(self.queryset.all())
         for field, value in self.form.cleaned_data.items():
-            if field != name:
+            if field not in names:
                 queryset = self.filters[field].filter(queryset, value)
         return queryset
+
+    def left_out(self) -> list[str]:
+        """What the filters leave out without the reader asking: an end filter cannot keep a
+        row that states no end (open-ended, or not given), so say how many the other filters
+        would have shown. One COUNT query, only when an end filter is used."""
+        self.errors  # noqa: B018 - validates the form, so cleaned_data exists
+        used = [name for name in END_FILTERS if self.form.cleaned_data.get(name) is not None]
+        if not used:
+            return []
+        count = self.filter_without(*END_FILTERS).filter(end_date__isnull=True).count()
+        if not count:
+            return []
+        return [
+            ngettext(
+                "%(count)s row without a stated end (open-ended or not given) is not shown: "
+                "an end filter cannot place it.",
+                "%(count)s rows without a stated end (open-ended or not given) are not shown: "
+                "an end filter cannot place them.",
+                count,
+            )
+            % {"count": count}
+        ]
 
     def filter_text(self, queryset: StatementQuerySet, name: str, value: str) -> StatementQuerySet:
         condition = Q()
@@ -218,12 +246,44 @@ class ContributionFilter(django_filters.FilterSet):
     ) -> StatementQuerySet:
         if value is None:
             return queryset
-        return queryset.expiring_within(months=int(value), today=self.today)
+        # The expiring report's rule (commitments only, both days included), from the day the
+        # rows stand on.
+        day = self.form.cleaned_data.get("as_of") or self.today
+        return queryset.expiring_within(months=int(value), today=day)
 
     def filter_nothing(self, queryset: StatementQuerySet, name: str, value: Any):
         # as_of and corrected pick the rows in filter_queryset; they are fields only for the
         # form and its errors.
         return queryset
+
+
+def applied_filters(filterset: ContributionFilter) -> list[tuple[str, str]]:
+    """(label, value in words) for every filter in use, in the form's order: what a printed
+    page or a shared screenshot must say it holds."""
+    if not filterset.is_valid():
+        return []
+    labels = dict(Status.choices) | {key: str(label) for key, label in PERSONNEL_CATEGORIES}
+    applied = []
+    for name, value in filterset.form.cleaned_data.items():
+        if value is None or value == "" or value is False:
+            continue
+        if isinstance(value, date):
+            shown = date_format(value)
+        elif isinstance(value, str):
+            shown = value
+        elif isinstance(value, SourceDocument):
+            shown = value.reference
+        elif isinstance(value, Decimal | int):
+            shown = str(int(value))
+        else:
+            # Several choices: the values sent (acronyms, region names, status keys) say it,
+            # without reading the chosen rows again.
+            sent = [labels.get(item, item) for item in filterset.data.getlist(name)]
+            if not sent:
+                continue
+            shown = ", ".join(str(item) for item in sent)
+        applied.append((str(filterset.filters[name].label), shown))
+    return applied
 
 
 def filter_contributions(

@@ -18,8 +18,15 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from missions.dates import Bound, DatePhraseError, PreciseDate, format_precise, parse_date_phrase
-from missions.models import COUNT_VALIDATORS, Statement
+from missions.dates import (
+    Bound,
+    DatePhraseError,
+    PreciseDate,
+    format_precise,
+    parse_date_phrase,
+    parse_duration,
+)
+from missions.models import COUNT_VALIDATORS, SourceDocument, Statement
 
 # Form fields that describe the edit, not the record.
 CHANGE_FIELDS = ("change_reason", "loaded_version")
@@ -143,21 +150,23 @@ def _has_count_validator(model_field: models.Field) -> bool:
 
 
 class DatePhraseField(forms.CharField):
-    """A date typed as a letter words it; cleans to a ``PreciseDate`` (or None when empty)."""
+    """A date typed as a letter words it; cleans to a ``PreciseDate`` (or None when empty).
 
-    def __init__(self, *, bound: Bound, **kwargs: Any) -> None:
+    The same reader for every date of the admin, whatever the interface language: Dutch and
+    English phrases, numeric dates always day-month-year ("02/12/2026" is 2 December).
+    An end may be a duration ("voor de duur van één jaar"): the form reads it from the start
+    (``StatementForm.clean_end``), so this field keeps a duration's text for it."""
+
+    def __init__(self, *, bound: Bound, required: bool = False, **kwargs: Any) -> None:
         self.bound = bound
         kwargs.setdefault("widget", forms.TextInput(attrs={"size": 22}))
-        super().__init__(required=False, **kwargs)
+        super().__init__(required=required, **kwargs)
 
     def to_python(self, value: Any) -> PreciseDate | None:
         text = super().to_python(value)
         if not text:
             return None
-        try:
-            return parse_date_phrase(text, self.bound)
-        except DatePhraseError as error:
-            raise ValidationError(str(error), code="date_phrase") from error
+        return read_phrase(text, self.bound)
 
     def has_changed(self, initial: Any, data: Any) -> bool:
         # "eind juni 2028" and "end of June 2028" are the same end: compare what they mean.
@@ -165,6 +174,73 @@ class DatePhraseField(forms.CharField):
             return self.to_python(initial) != self.to_python(data)
         except ValidationError:
             return True
+
+
+def read_phrase(text: str, bound: Bound, start: PreciseDate | None = None) -> PreciseDate:
+    try:
+        return parse_date_phrase(text, bound, start=start)
+    except DatePhraseError as error:
+        raise ValidationError(str(error), code="date_phrase") from error
+
+
+class EndPhraseField(DatePhraseField):
+    """An end: a date phrase, or a duration counted from the start field's value."""
+
+    def to_python(self, value: Any) -> Any:
+        text = forms.CharField.to_python(self, value)
+        if text and parse_duration(text) is not None:
+            return text  # read by StatementForm.clean_end, which knows the start
+        return super().to_python(value)
+
+
+class DocumentForm(TrackedModelForm):
+    """A source document, its date typed as the letter prints it ("Den Haag, 25 april 2025"
+    gives "25 april 2025"; "mei 2025" when only the month is known)."""
+
+    date = DatePhraseField(
+        bound=Bound.START,
+        required=True,
+        label=_("Date"),
+        help_text=_(
+            "As the document prints it: '25 april 2025', '25-04-2025'; 'mei 2025' or '2025' "
+            "when only the month or year is known."
+        ),
+    )
+
+    class Meta:
+        model = SourceDocument
+        # The date's precision is read from the phrase typed; it is no field of its own here.
+        fields = [
+            "kind",
+            "dossier",
+            "number",
+            "date",
+            "date_inferred",
+            "number_inferred",
+            "inference_note",
+            "title",
+            "url",
+            "notes",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        instance = self.instance
+        if instance.date is not None:
+            self.initial["date"] = format_precise(
+                instance.date, instance.date_precision, Bound.START
+            )
+
+    def clean_date(self) -> PreciseDate:
+        value: PreciseDate = self.cleaned_data["date"]
+        # The model's own checks (not after today, 1900-2200) see the date read here.
+        self.instance.date, self.instance.date_precision = value.value, value.precision
+        return value
+
+    def _post_clean(self) -> None:
+        if isinstance(self.cleaned_data.get("date"), PreciseDate):
+            self.cleaned_data["date"] = self.cleaned_data["date"].value
+        super()._post_clean()
 
 
 class StatementForm(TrackedModelForm):
@@ -175,10 +251,13 @@ class StatementForm(TrackedModelForm):
         label=_("Start"),
         help_text=_("As the document says: '9 juli 2025', 'juni 2028', '2026', '2025-07-09'."),
     )
-    end = DatePhraseField(
+    end = EndPhraseField(
         bound=Bound.END,
         label=_("End"),
-        help_text=_("As the document says: 'tot en met eind juni 2028', '9 juli 2025', '2026'."),
+        help_text=_(
+            "As the document says: 'tot en met eind juni 2028', '9 juli 2025', '2026', or a "
+            "duration from the start: 'voor de duur van één jaar'."
+        ),
     )
 
     # The phrase fields stand for these model fields.
@@ -217,6 +296,12 @@ class StatementForm(TrackedModelForm):
         self.initial.setdefault(
             "end", format_precise(instance.end_date, instance.end_precision, Bound.END)
         )
+
+    def clean_end(self) -> PreciseDate | None:
+        value = self.cleaned_data.get("end")
+        if isinstance(value, str):
+            return read_phrase(value, Bound.END, start=self.cleaned_data.get("start"))
+        return value
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

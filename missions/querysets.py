@@ -62,6 +62,33 @@ def in_force_on(day: date) -> Q:
     return Q(document_date__lte=day) & (Q(superseded_on__isnull=True) | Q(superseded_on__gt=day))
 
 
+def active_condition(model: type[models.Model], day: date) -> Q:
+    """A commitment (not explored, intended, ...) whose period covers ``day``: started (or no
+    start stated) and not over (its end on or after the day, or no end and not ended)."""
+    started = Q(start_date__isnull=True) | Q(start_date__lte=day)
+    not_over = Q(end_date__gte=day) | Q(end_date__isnull=True) & ~Q(status=model.Status.ENDED)
+    return ~Q(status__in=model.NOT_COMMITTED) & started & not_over
+
+
+# What ``activity_on`` says of a row that is not active, besides the non-committing statuses.
+ENDED = "ended"
+NOT_STARTED = "not_started"
+ACTIVE = "active"
+
+
+def activity_on(model: type[models.Model], day: date) -> Case:
+    """Why a statement counts, or not, on ``day``: ``active``; its non-committing status
+    (``explored``, ``intended``, ``not_feasible``, ``declined``); ``not_started`` (starts later);
+    else ``ended``. The same rule as ``active_on``, as a value to group by."""
+    return Case(
+        When(status__in=model.NOT_COMMITTED, then=F("status")),
+        When(active_condition(model, day), then=Value(ACTIVE)),
+        When(start_date__gt=day, then=Value(NOT_STARTED)),
+        default=Value(ENDED),
+        output_field=models.CharField(),
+    )
+
+
 class StatementQuerySet(models.QuerySet["Statement"]):
     def as_of(self, day: date | None = None, *, corrected: bool = False) -> Self:
         """Each contribution's statement in force on ``day`` (today when None).
@@ -105,16 +132,20 @@ class StatementQuerySet(models.QuerySet["Statement"]):
     def active_on(self, day: date) -> Self:
         """Statements whose period covers ``day`` and that commit to something (not explored or
         found not feasible). Chain after ``as_of`` for "what was running on that day"."""
-        Statement = self.model
-        started = Q(start_date__isnull=True) | Q(start_date__lte=day)
-        not_over = Q(end_date__gte=day) | Q(end_date__isnull=True) & ~Q(
-            status=Statement.Status.ENDED
-        )
-        return self.exclude(status__in=Statement.NOT_COMMITTED).filter(started & not_over)
+        return self.filter(active_condition(self.model, day))
+
+    def with_activity(self, day: date) -> Self:
+        """Annotate ``activity``: ``active`` on ``day``, else why not (see ``activity_on``)."""
+        return self.annotate(activity=activity_on(self.model, day))
 
     def expiring_within(self, *, months: int, today: date) -> Self:
-        """Statements whose end falls from ``today`` up to ``months`` calendar months later."""
-        return self.filter(end_date__gte=today, end_date__lte=add_months(today, months))
+        """Commitments whose end falls from ``today`` up to ``months`` calendar months later,
+        both days included. The one rule for "expiring": the table's filter, the expiring report
+        and the dashboard's lists all use it. A status that commits to nothing (explored,
+        intended, ...) has no mandate to expire."""
+        return self.exclude(status__in=self.model.NOT_COMMITTED).filter(
+            end_date__gte=today, end_date__lte=add_months(today, months)
+        )
 
     def published_between(self, first: date, last: date) -> Self:
         """Statements from documents dated ``first`` to ``last``, both included."""

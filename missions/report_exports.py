@@ -13,6 +13,7 @@ from datetime import date
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from missions import reports
 from missions.diffs import TimelineEntry
 from missions.exports import (
     CONTRIBUTION_COLUMNS,
@@ -26,43 +27,41 @@ from missions.exports import (
 from missions.filters import ContributionFilter, chosen_columns, filter_contributions
 from missions.models import Statement
 from missions.querysets import StatementQuerySet
-from missions.reports import SUMMARY_BY, SummaryBy, summary
+from missions.reports import Summary, SummaryRow
 from missions.tables import ContributionTable
 
+# ``<figure>``: the stated figures added up, empty when none is stated; ``<figure>_approximate``:
+# some figure added is not exact; ``<figure>_unknown``: contributions that state no figure.
 SUMMARY_HEADER = [
     "by",
     "group",
     "contributions",
-    "military",
-    "civilian",
-    "police",
-    "total",
-    "unknown",
-    "approximate",
+    *(f"{name}{suffix}" for name in reports.FIGURES for suffix in ("", "_approximate", "_unknown")),
 ]
+# Rows for what is not in the totals of the day (ended, explored, ...), once, after the groups.
+NOT_COUNTED = "not_counted"
 
 
-def summary_export(
-    statements: StatementQuerySet, by: list[SummaryBy] | tuple[SummaryBy, ...] = SUMMARY_BY
-) -> Export:
-    """The summaries named in ``by``, stacked in one sheet, each row saying what it groups."""
+def summary_export(summaries: list[Summary]) -> Export:
+    """The summaries (from ``reports.summaries``), stacked in one sheet, each row saying what
+    it groups; then the contributions not active on the day, by reason, under ``not_counted``."""
+
+    def line(by: str, row: SummaryRow) -> list[Cell]:
+        cells: list[Cell] = [by, row.group, row.contributions]
+        for figure in row.figures:
+            cells += [figure.known, figure.approximate, figure.unknown]
+        return cells
 
     def rows() -> Iterator[list[Cell]]:
-        for dimension in by:
-            for row in summary(statements, dimension):
-                yield [
-                    dimension,
-                    row.group,
-                    row.contributions,
-                    row.military,
-                    row.civilian,
-                    row.police,
-                    row.total,
-                    row.unknown,
-                    row.approximate,
-                ]
+        for summary in summaries:
+            for row in summary.rows:
+                yield line(summary.by, row)
+        # The same for every dimension: each counts every contribution once.
+        for row in summaries[0].apart if summaries else []:
+            yield line(NOT_COUNTED, row)
 
-    return Export("summary", SUMMARY_HEADER, rows(), [14, 24, 14, 10, 10, 10, 10, 10, 12])
+    widths = [14, 24, 14] + [10, 12, 10] * len(reports.FIGURES)
+    return Export("summary", SUMMARY_HEADER, rows(), widths)
 
 
 def expiring_export(statements: StatementQuerySet, today: date) -> Export:

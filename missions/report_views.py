@@ -152,24 +152,24 @@ class SummaryView(ReportView):
     form_class = SummaryForm
     template_name = "reports/summary.html"
 
+    def _summaries(self, params: dict[str, Any], today: date) -> list[reports.Summary]:
+        return reports.summaries(
+            params.get("as_of") or today,
+            params.get("by") or reports.SUMMARY_BY,
+            corrected=bool(params.get("corrected")),
+        )
+
     def export(self, params: dict[str, Any], today: date) -> Export:
-        statements = _in_force(params)
-        return report_exports.summary_export(statements, params.get("by") or reports.SUMMARY_BY)
+        return report_exports.summary_export(self._summaries(params, today))
 
     def page_context(self, params: dict[str, Any], today: date) -> dict[str, Any]:
-        statements = _in_force(params)
-        tables = []
-        for by in params.get("by") or reports.SUMMARY_BY:
-            rows = reports.summary(statements, by)
-            tables.append(
-                {
-                    "by": by,
-                    "label": reports.SUMMARY_BY_LABELS[by],
-                    "rows": rows,
-                    "total": reports.summary_total(rows),
-                }
-            )
-        return {"as_of": params.get("as_of"), "tables": tables}
+        summaries = self._summaries(params, today)
+        return {
+            "as_of": params.get("as_of"),
+            "day": params.get("as_of") or today,
+            "summaries": summaries,
+            "apart": summaries[0].apart if summaries else [],
+        }
 
 
 class ExpiringView(ReportView):
@@ -230,11 +230,6 @@ class ChangesView(ReportView):
         entries = reports.changes(first, last, only=list(page.object_list))
         fixes = reports.transcription_fixes(first, last)
         return {"first": first, "last": last, "page": page, "entries": entries, "fixes": fixes}
-
-
-def _in_force(params: dict[str, Any]):
-    """The statements in force on the as-of day (today by default), corrected if asked."""
-    return Statement.objects.as_of(params.get("as_of"), corrected=bool(params.get("corrected")))
 
 
 @require_GET

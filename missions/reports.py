@@ -1,117 +1,46 @@
 """The reports: personnel summaries, expiring mandates, and what changed between two dates.
 
 Each report is computed here, once, and read by its page, its download and the ``report``
-command alike. Every report runs a fixed number of queries, whatever the number of rows.
+command alike. Every report runs a fixed number of queries, whatever the number of rows. The
+summary lives in ``missions.summaries`` and is re-exported here, the reports' one entry point.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Literal
 
-from django.db.models import Count, Q, Sum
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from missions.dates import time_left
 from missions.diffs import FieldChange, TimelineEntry, compare, timeline
-from missions.models import Qualifier, Statement, Status
-from missions.querysets import ANY_CATEGORY_KNOWN, EFFECTIVE_TOTAL, StatementQuerySet
+from missions.models import Statement
+from missions.querysets import StatementQuerySet
+from missions.remaining import statement_time_left
+from missions.summaries import (
+    APART_LABELS,
+    FIGURES,
+    SUMMARY_BY,
+    SUMMARY_BY_LABELS,
+    Figure,
+    Summary,
+    SummaryBy,
+    SummaryRow,
+    summaries,
+    summary,
+)
 
-SummaryBy = Literal["organization", "region", "status"]
-SUMMARY_BY: tuple[SummaryBy, ...] = ("organization", "region", "status")
-SUMMARY_BY_LABELS = {
-    "organization": _("organization"),
-    "region": _("region"),
-    "status": _("status"),
-}
-
-# What each summary groups on, as a database column reached from a statement.
-_GROUP_FIELD = {
-    "organization": "contribution__mission__organization__acronym",
-    "region": "contribution__mission__region__name",
-    "status": "status",
-}
-
-_TOTAL_UNKNOWN = Q(total__isnull=True) & ~ANY_CATEGORY_KNOWN
-
-
-@dataclass(frozen=True)
-class SummaryRow:
-    group: str
-    contributions: int
-    military: int
-    civilian: int
-    police: int
-    total: int
-    # Contributions whose total is unknown: counted here, never added to the sums as 0.
-    unknown: int
-    # Some known figure in the group is "circa", "at most" or "at least": the sums are too.
-    approximate: bool
-
-
-def summary(statements: StatementQuerySet, by: SummaryBy) -> list[SummaryRow]:
-    """Personnel per organization, region or status over ``statements``: one GROUP BY query.
-
-    ``statements`` are the rows to add up, usually ``Statement.objects.as_of(day)``.
-    """
-    if by not in _GROUP_FIELD:
-        raise ValueError(f"cannot summarise by {by!r}")
-    key = _GROUP_FIELD[by]
-    rows = (
-        statements.order_by()
-        .values(key)
-        .annotate(
-            n=Count("pk"),
-            military_sum=Sum("military"),
-            civilian_sum=Sum("civilian"),
-            police_sum=Sum("police"),
-            total_sum=Sum(EFFECTIVE_TOTAL),
-            unknown_n=Count("pk", filter=_TOTAL_UNKNOWN),
-            inexact_n=Count("pk", filter=~Q(qualifier=Qualifier.EXACT) & ~_TOTAL_UNKNOWN),
-        )
-    )
-    # Statuses in their natural order (new ... ended), other groups alphabetically.
-    if by == "status":
-        order = {value: index for index, value in enumerate(Status.values)}
-        rows = sorted(rows, key=lambda row: order.get(row[key], len(order)))
-    else:
-        rows = sorted(rows, key=lambda row: str(row[key]).casefold())
-    return [
-        SummaryRow(
-            group=_group_label(by, row[key]),
-            contributions=row["n"],
-            military=row["military_sum"] or 0,
-            civilian=row["civilian_sum"] or 0,
-            police=row["police_sum"] or 0,
-            total=row["total_sum"] or 0,
-            unknown=row["unknown_n"],
-            approximate=row["inexact_n"] > 0,
-        )
-        for row in rows
-    ]
-
-
-def _group_label(by: SummaryBy, value: str) -> str:
-    if by == "status":
-        return str(Status(value).label)
-    return value
-
-
-def summary_total(rows: list[SummaryRow]) -> SummaryRow:
-    """The line under a summary table: every group added up."""
-    return SummaryRow(
-        group=str(_("Total")),
-        contributions=sum(row.contributions for row in rows),
-        military=sum(row.military for row in rows),
-        civilian=sum(row.civilian for row in rows),
-        police=sum(row.police for row in rows),
-        total=sum(row.total for row in rows),
-        unknown=sum(row.unknown for row in rows),
-        approximate=any(row.approximate for row in rows),
-    )
-
+__all__ = [
+    "APART_LABELS",
+    "FIGURES",
+    "SUMMARY_BY",
+    "SUMMARY_BY_LABELS",
+    "Figure",
+    "Summary",
+    "SummaryBy",
+    "SummaryRow",
+    "summaries",
+    "summary",
+]
 
 # --- Expiring mandates ---------------------------------------------------------------------
 
@@ -122,14 +51,13 @@ def expiring(
     """Statements in force on ``today`` whose end falls from that day to ``months`` months on,
     soonest first (``today`` is the day asked about: an as-of day works the same way).
 
-    Only each contribution's statement in force counts; contributions only explored, intended,
-    declined or found not feasible commit to nothing, so they have no mandate to expire.
-    With ``corrected``, a statement corrected since reads as corrected.
+    Only each contribution's statement in force counts; the rule of "expiring" (commitments
+    only, both days included) is ``expiring_within``'s, the same as the table's filter. With
+    ``corrected``, a statement corrected since reads as corrected.
     """
     return (
         statements.as_of(today, corrected=corrected)
         .expiring_within(months=months, today=today)
-        .exclude(status__in=Statement.NOT_COMMITTED)
         .with_related()
         .order_by("end_date", "contribution__mission__name", "contribution__name", "pk")
     )
@@ -145,7 +73,7 @@ class ExpiringRow:
 def expiring_rows(statements: StatementQuerySet, today: date) -> list[ExpiringRow]:
     """The expiring statements with how long each has left, for the page."""
     return [
-        ExpiringRow(s, (s.end_date - today).days, time_left(s.end_date, today)) for s in statements
+        ExpiringRow(s, (s.end_date - today).days, statement_time_left(s, today)) for s in statements
     ]
 
 

@@ -4,9 +4,15 @@ Which statements to draw is the caller's choice (``missions.dashboard.timeline_r
 current contributions, or at scale the ones that matter for a briefing).
 
 Everything is computed here, in plain numbers, so the template only writes SVG elements and the
-picture needs no JavaScript. The window runs over whole years around today; a period that starts
-before the window or runs past it (or has no end at all) is drawn to the edge with an arrow, so a
-bar is never cut off silently. "Today" is passed in.
+picture needs no JavaScript. The picture draws only what the documents state:
+
+- a stated start or end is a solid edge; a period that runs past the window's edge, or is
+  stated as open-ended, ends in an arrow;
+- an unknown start or end is a faded, dashed stretch beside the day shown (the contribution is
+  known to run then), never a bar from the window's edge as if it had begun before it;
+- a statement with no period at all is not drawn: it is listed apart, under the picture.
+
+The window runs over whole years around the day shown. The day is passed in.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from missions.models import Statement, Status
+from missions.remaining import statement_time_left
 
 # Picture size in SVG units; the CSS scales it to the page width.
 WIDTH = 1000
@@ -33,6 +40,10 @@ YEARS_BEFORE = (1, 5)
 YEARS_AFTER = (2, 8)
 
 
+# How far (in SVG units) an unknown start or end fades out beside the day shown.
+FADE = 36
+
+
 @dataclass(frozen=True)
 class Bar:
     label: str
@@ -40,13 +51,22 @@ class Bar:
     status_label: str
     period: str
     y: float
-    # None when the statement gives no period at all: the row then says so in words.
-    x: float | None = None
-    width: float = 0
-    # The period runs on before the window's start or past its end (or has no end).
+    # The solid stretch: from the stated start (or the day shown, when the start is unknown) to
+    # the stated end (or the window's edge for an open end, or the day shown when unknown).
+    x: float
+    width: float
+    # The edges the documents state; an unknown one fades out over ``fade_*`` instead.
+    start_stated: bool = True
+    end_stated: bool = True
+    # The period runs on before the window's start or past its end, or is open-ended.
     before_window: bool = False
     after_window: bool = False
+    open_ended: bool = False
     mission_id: int | None = None
+    # For the text alternative under the picture.
+    mission_label: str = ""
+    contribution: str = ""
+    time_left: str = ""
 
     @property
     def text_y(self) -> float:
@@ -54,7 +74,7 @@ class Bar:
 
     @property
     def short_label(self) -> str:
-        # The label column is narrow; the full text stays in the bar's <title>.
+        # The label column is narrow; the full text stays in the table under the picture.
         # The status is always kept: it is what the colour says, in words.
         room = LABEL_CHARS - len(self.status_label) - 3
         label = self.label if len(self.label) <= room else self.label[: room - 1] + "…"
@@ -66,7 +86,21 @@ class Bar:
 
     @property
     def end_x(self) -> float:
-        return (self.x or 0) + self.width
+        return self.x + self.width
+
+    @property
+    def fade_start_x(self) -> float:
+        """Where the faded stretch before an unknown start begins."""
+        return max(self.x - FADE, LABEL_WIDTH)
+
+    @property
+    def fade_start_width(self) -> float:
+        return self.x - self.fade_start_x
+
+    @property
+    def fade_end_width(self) -> float:
+        """The faded stretch after an unknown end, up to the plot's right edge at most."""
+        return min(FADE, WIDTH - RIGHT_MARGIN - self.end_x)
 
     @property
     def arrow_right(self) -> str:
@@ -76,8 +110,18 @@ class Bar:
 
     @property
     def arrow_left(self) -> str:
-        x, y = self.x or 0, self.y
+        x, y = self.x, self.y
         return f"{x},{y - 2} {x - 8},{y + BAR_HEIGHT / 2} {x},{y + BAR_HEIGHT + 2}"
+
+
+@dataclass(frozen=True)
+class Unstated:
+    """A row the picture cannot draw: its statement gives no period at all."""
+
+    label: str
+    status: str
+    status_label: str
+    mission_id: int
 
 
 @dataclass(frozen=True)
@@ -109,6 +153,10 @@ class Timeline:
     today_x: float
     today_label: str
     statuses: list[tuple[str, str]]
+    # The rows with no period stated, listed under the picture instead of drawn.
+    unstated: list[Unstated] = field(default_factory=list)
+    # Every row, drawn or not, in the picture's order: the text alternative's table.
+    rows: list[Statement] = field(default_factory=list)
 
     @property
     def today_on_right(self) -> bool:
@@ -146,10 +194,15 @@ def _window(statements: list[Statement], today: date) -> tuple[date, date]:
 
 
 def build_timeline(
-    statements: Iterable[Statement], today: date, *, language: str | None = None
+    statements: Iterable[Statement],
+    day: date,
+    *,
+    today: date | None = None,
+    language: str | None = None,
 ) -> Timeline:
-    """Bars for ``statements`` (each contribution's current statement, already loaded with their
-    missions and regions), grouped by region, in the order mission, contribution."""
+    """Bars for ``statements`` (already loaded with their missions and regions), grouped by
+    region, in the order mission, contribution, as they stand on ``day``: the line marks that
+    day ("today" when it is ``today``, the default)."""
     from missions.dates import format_precise
 
     rows = sorted(
@@ -160,27 +213,39 @@ def build_timeline(
             s.contribution.name,
         ),
     )
-    first, last = _window(rows, today)
+    labels = status_labels()
+    drawn = [s for s in rows if _has_period(s)]
+    unstated = [
+        Unstated(_label(s), s.status, labels[s.status], s.contribution.mission_id)
+        for s in rows
+        if not _has_period(s)
+    ]
+    first, last = _window(drawn, day)
     plot_left, plot_right = LABEL_WIDTH, WIDTH - RIGHT_MARGIN
     span = (last - first).days
 
-    def x_of(day: date) -> float:
-        clamped = min(max(day, first), last)
+    def x_of(moment: date) -> float:
+        clamped = min(max(moment, first), last)
         return round(plot_left + (clamped - first).days / span * (plot_right - plot_left), 1)
 
-    labels = status_labels()
     groups: list[Group] = []
     y = AXIS_HEIGHT + 6
-    for statement in rows:
+    for statement in drawn:
         region = statement.contribution.mission.region.name
         if not groups or groups[-1].region != region:
             groups.append(Group(region, y))
             y += GROUP_HEADING
-        groups[-1].bars.append(_bar(statement, labels[statement.status], y, x_of, first, last))
+        bar = _bar(statement, labels[statement.status], y, x_of, first, last, day)
+        groups[-1].bars.append(bar)
         y += ROW_HEIGHT
 
     ticks = [Tick(x_of(date(year, 1, 1)), str(year)) for year in range(first.year, last.year + 1)]
-    statuses = sorted({(s.status, labels[s.status]) for s in rows})
+    statuses = sorted({(s.status, labels[s.status]) for s in drawn})
+    shown_day = format_precise(day, "day", language=language)
+    if today is None or day == today:
+        day_label = _("today, %(day)s") % {"day": shown_day}
+    else:
+        day_label = _("as of %(day)s") % {"day": shown_day}
     return Timeline(
         width=WIDTH,
         height=y + 8,
@@ -189,44 +254,61 @@ def build_timeline(
         axis_y=AXIS_HEIGHT,
         groups=groups,
         ticks=ticks,
-        today_x=x_of(today),
-        today_label=_("today, %(day)s") % {"day": format_precise(today, "day", language=language)},
+        today_x=x_of(day),
+        today_label=day_label,
         statuses=statuses,
+        unstated=unstated,
+        rows=rows,
     )
 
 
-def _bar(statement: Statement, status_label: str, y: float, x_of, first: date, last: date) -> Bar:
-    mission = statement.contribution.mission
-    label = f"{mission.label}: {statement.contribution.name}"
-    common = {
-        "label": label,
-        "status": statement.status,
-        "status_label": status_label,
-        "period": _period(statement),
-        "y": y,
-        "mission_id": mission.pk,
-    }
+def _has_period(statement: Statement) -> bool:
+    return bool(statement.start_date or statement.end_date or statement.open_ended)
+
+
+def _label(statement: Statement) -> str:
+    return f"{statement.contribution.mission.label}: {statement.contribution.name}"
+
+
+def _bar(
+    statement: Statement, status_label: str, y: float, x_of, first: date, last: date, day: date
+) -> Bar:
     start, end = statement.start_date, statement.end_date
-    if start is None and end is None and not statement.open_ended:
-        return Bar(**common)
-    # No start: the period began before anything we know, so draw it from the window's edge.
-    left = x_of(start) if start else x_of(first)
-    right = x_of(end) if end else x_of(last)
+    # An unknown edge is drawn from the day shown: the statement in force says it runs then.
+    left = x_of(start) if start else x_of(day)
+    if end:
+        right = x_of(end)
+    elif statement.open_ended:
+        right = x_of(last)
+    else:
+        right = max(x_of(day), left)
     return Bar(
-        **common,
+        label=_label(statement),
+        status=statement.status,
+        status_label=status_label,
+        period=period_text(statement),
+        y=y,
         x=left,
         width=max(right - left, 2),
-        before_window=start is None or start < first,
-        after_window=end is None or end > last,
+        start_stated=start is not None,
+        end_stated=end is not None or statement.open_ended,
+        before_window=start is not None and start < first,
+        after_window=statement.open_ended or (end is not None and end > last),
+        open_ended=statement.open_ended,
+        mission_id=statement.contribution.mission_id,
+        mission_label=statement.contribution.mission.label,
+        contribution=statement.contribution.name,
+        time_left=statement_time_left(statement, day),
     )
 
 
-def _period(statement: Statement) -> str:
+def period_text(statement: Statement) -> str:
+    """The period in words, as the text alternative and the bar's title give it."""
     start, end = statement.start_display, statement.end_display
     if not start and not end:
         return _("no period stated")
     if not end:
         end = _("end unknown")
     if not start:
-        return _("until %(end)s") % {"end": end}
+        start = _("start unknown")
     return f"{start} - {end}"

@@ -13,9 +13,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from missions import reports
-from missions.dashboard import ending_lists, timeline_rows
+from missions.dashboard import dashboard_day, ending_lists, timeline_rows, timeline_total
 from missions.diffs import timeline
-from missions.filters import ContributionFilter, facets, filter_contributions
+from missions.filters import ContributionFilter, applied_filters, facets, filter_contributions
 from missions.models import Mission, SourceDocument, Statement
 from missions.querysets import StatementQuerySet
 from missions.roles import VIEW_PERMISSION
@@ -30,7 +30,9 @@ def contributions(request: HttpRequest) -> HttpResponse:
     """The home page: the filtered table, its facets, the column choice and the downloads."""
     today = timezone.localdate()
     filterset, rows = filter_contributions(request.GET, today)
-    table, notices = build_table(rows, request.GET, today)
+    as_of = getattr(filterset.form, "cleaned_data", {}).get("as_of")
+    table, notices = build_table(rows, request.GET, today, as_of)
+    notices = filterset.left_out() + notices
     choices = column_choices()
     corrected_later, corrected_url = corrections_since(filterset, rows, request)
     shown = [column.name for column in table.columns]
@@ -43,9 +45,10 @@ def contributions(request: HttpRequest) -> HttpResponse:
             "facets": facets(filterset),
             "columns": choices,
             "shown_columns": shown,
-            # Keep the column chooser open only when the reader has narrowed the columns.
-            "columns_narrowed": len(shown) < len(choices),
+            # Keep the column chooser open only when the reader has picked the columns.
+            "columns_narrowed": bool(request.GET.getlist("columns")),
             "notices": notices,
+            "applied_filters": applied_filters(filterset),
             "corrected_later": corrected_later,
             "corrected_url": corrected_url,
             "today": today,
@@ -72,13 +75,19 @@ def corrections_since(
 
 @permission_required(VIEW_PERMISSION, raise_exception=True)
 def mission(request: HttpRequest, pk: int) -> HttpResponse:
-    """A mission's facts, each Dutch contribution's current state, and every statement."""
+    """A mission's facts, what documents said of the mission itself, each Dutch contribution's
+    current state, and every statement, each marked where a later correction replaced it."""
     found = get_object_or_404(
         Mission.objects.select_related("organization", "region", "source"), pk=pk
     )
     history = list(
         Statement.objects.filter(contribution__mission=found).select_related(
-            "document", "contribution"
+            # The correction of a statement and what a correction corrects, with their
+            # documents, for the "corrected by" and "corrects" marks: joins, not a query per row.
+            "document",
+            "contribution",
+            "corrected_by__document",
+            "corrects__document",
         )
     )
     entries = timeline(history)
@@ -90,6 +99,7 @@ def mission(request: HttpRequest, pk: int) -> HttpResponse:
         "missions/mission_detail.html",
         {
             "mission": found,
+            "about_mission": found.mission_statements.select_related("document"),
             "contributions": [(c, current.get(c.pk)) for c in contributions],
             "entries": list(reversed(entries)),
             "today": timezone.localdate(),
@@ -115,37 +125,45 @@ def documents(request: HttpRequest) -> HttpResponse:
 
 @permission_required(VIEW_PERMISSION, raise_exception=True)
 def document(request: HttpRequest, pk: int) -> HttpResponse:
-    """One document and every statement it made."""
+    """One document: what of it is inferred, every statement it made about a contribution (with
+    what corrects it or what it corrects) and about a mission itself."""
     found = get_object_or_404(SourceDocument, pk=pk)
     statements = found.statements.select_related(
-        "contribution__mission__organization", "contribution__mission__region"
+        "contribution__mission__organization",
+        "contribution__mission__region",
+        "corrected_by__document",
+        "corrects__document",
     ).order_by("contribution__mission__name", "contribution__name")
+    about_missions = found.mission_statements.select_related("mission").order_by(
+        "mission__name", "pk"
+    )
     return render(
-        request, "missions/document_detail.html", {"document": found, "statements": statements}
+        request,
+        "missions/document_detail.html",
+        {"document": found, "statements": statements, "about_missions": about_missions},
     )
 
 
 @permission_required(VIEW_PERMISSION, raise_exception=True)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Personnel totals, the mandates that end soon, and the timeline picture."""
+    """Personnel deployed, the mandates that end soon, and the timeline picture, on a day."""
     today = timezone.localdate()
-    current = Statement.objects.current()
-    summaries = [
-        (by, reports.SUMMARY_BY_LABELS[by], summary, reports.summary_total(summary))
-        for by in reports.SUMMARY_BY
-        for summary in [reports.summary(current, by)]
-    ]
-    # Every summary counts every current contribution once; the timeline needs that number.
-    all_rows = {by: total_row for by, _label, _rows, total_row in summaries}["status"]
-    rows = timeline_rows(all_rows.contributions, today)
+    form, day = dashboard_day(request.GET, today)
+    summaries = reports.summaries(day)
+    rows = timeline_rows(timeline_total(summaries[0]), day)
     return render(
         request,
         "missions/dashboard.html",
         {
+            "form": form,
             "summaries": summaries,
-            "expiring": ending_lists(today),
-            "timeline": build_timeline(rows.statements, today),
+            "deployed": summaries[0].total,
+            "apart": summaries[0].apart,
+            "expiring": ending_lists(day),
+            "timeline": build_timeline(rows.statements, day, today=today),
             "timeline_rows": rows,
+            "day": day,
+            "as_of": day if day != today else None,
             "today": today,
         },
     )

@@ -35,6 +35,15 @@ from tests.url_matrix import Route, all_routes, ids_of, query_for, url_for
 
 # URLs anyone may open without logging in (by "namespace:name").
 PUBLIC = {"login", "admin:login", "set_language"}
+# What a logged-in user without any role may still do: leave, and look after their own
+# account (password, second factor).
+FOR_ANY_ACCOUNT = {
+    "logout",
+    "account:password_change",
+    "account:password_change_done",
+    "account:two_factor_enrol",
+    "account:two_factor_verify",
+}
 # Refused with 403 for viewers, besides the whole admin: any URL whose name mentions "import".
 IMPORT_WORD = "import"
 # Admin URLs that answer 404 by design even for a superuser: the catch-all for unknown admin
@@ -45,7 +54,9 @@ SUPERUSER_APPS = {"auth", "axes"}
 # Tables that a request may legitimately change even when refused: sessions and login records.
 VOLATILE = {"sessions.session", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
 
-PERSONAS = ("anonymous", "viewer", "analyst", "superuser")
+# "outsider": logged in, in no group. Every page that forgets its permission check lets such a
+# user in, which the other personas cannot show (each has a role that grants the page).
+PERSONAS = ("anonymous", "outsider", "viewer", "analyst", "superuser")
 METHODS = ("get", "post")
 
 LOGIN, FORBIDDEN, ALLOWED, PUBLIC_PAGE = "login", "forbidden", "allowed", "public"
@@ -60,6 +71,10 @@ def expected(route: Route, persona: str) -> str:
         if "api" in route.namespaces:
             return UNAUTHORIZED
         return PUBLIC_PAGE if route.name in PUBLIC else LOGIN
+    if persona == "outsider":
+        if route.is_admin:
+            return FORBIDDEN  # the admin's own login page too: this account is no staff
+        return ALLOWED if route.name in PUBLIC | FOR_ANY_ACCOUNT else FORBIDDEN
     is_import = IMPORT_WORD in route.url_name
     if persona == "viewer":
         return FORBIDDEN if route.is_admin or is_import else ALLOWED
@@ -114,7 +129,7 @@ def fast_hashing(settings):
 
 
 @pytest.fixture
-def world(db, viewer, analyst, superuser) -> dict[str, User | None]:
+def world(db, outsider, viewer, analyst, superuser) -> dict[str, User | None]:
     """Objects for every URL parameter: tracker records with history, and login records."""
     statements = factories.portfolio(3)
     statement = statements[0]
@@ -147,7 +162,13 @@ def world(db, viewer, analyst, superuser) -> dict[str, User | None]:
     # the tables (the persona fixtures then fall back to approximate groups).
     ensure_roles()
     assert Group.objects.filter(name__in=["Analyst", "Viewer"]).count() == 2
-    return {"anonymous": None, "viewer": viewer, "analyst": analyst, "superuser": superuser}
+    return {
+        "anonymous": None,
+        "outsider": outsider,
+        "viewer": viewer,
+        "analyst": analyst,
+        "superuser": superuser,
+    }
 
 
 def request(client: Client, route: Route, url: str, persona: str, method: str, destructive: dict):
@@ -216,9 +237,11 @@ def check(route: Route, persona: str, method: str, response, records, changed: b
         if status != 401:
             return f"expected 401, got {status}"
     elif outcome == FORBIDDEN:
-        if status != 403:
+        if status == 405 and method == "post":
+            pass  # a GET-only view refuses the method before it asks who is there
+        elif status != 403:
             return f"expected 403, got {status}"
-        if not refusal_logged(records):
+        elif not refusal_logged(records):
             return "403 without a log record"
     else:
         if is_login_redirect(response):
@@ -341,23 +364,52 @@ def test_it_sends_anonymous_users_to_the_login_page_with_the_way_back(db):
 
 
 def test_it_keeps_the_matrix_rules_explicit():
-    """The rules above in one table, so that a change to them is a visible decision."""
+    """The rules above in one table, so that a change to them is a visible decision.
+
+    Columns: anonymous, outsider (no role), viewer, analyst, superuser."""
     route = Route(
         "admin:missions_region_delete",
         "admin/missions/region/(?P<object_id>.+)/delete/",
         print,
         ("admin",),
     )
-    assert [expected(route, p) for p in PERSONAS] == [LOGIN, FORBIDDEN, FORBIDDEN, ALLOWED]
+    assert [expected(route, p) for p in PERSONAS] == [
+        LOGIN,
+        FORBIDDEN,
+        FORBIDDEN,
+        FORBIDDEN,
+        ALLOWED,
+    ]
     page = Route("missions:contributions", "", print, ("missions",))
-    assert [expected(page, p) for p in PERSONAS] == [LOGIN, ALLOWED, ALLOWED, ALLOWED]
+    assert [expected(page, p) for p in PERSONAS] == [LOGIN, FORBIDDEN, ALLOWED, ALLOWED, ALLOWED]
     importer = Route("missions:import_preview", "", print, ("missions",))
-    assert [expected(importer, p) for p in PERSONAS] == [LOGIN, FORBIDDEN, ALLOWED, ALLOWED]
+    assert [expected(importer, p) for p in PERSONAS] == [
+        LOGIN,
+        FORBIDDEN,
+        FORBIDDEN,
+        ALLOWED,
+        ALLOWED,
+    ]
     login = Route("login", "", print, ())
-    assert [expected(login, p) for p in PERSONAS] == [PUBLIC_PAGE, ALLOWED, ALLOWED, ALLOWED]
+    assert [expected(login, p) for p in PERSONAS] == [
+        PUBLIC_PAGE,
+        ALLOWED,
+        ALLOWED,
+        ALLOWED,
+        ALLOWED,
+    ]
+    own_password = Route("account:password_change", "", print, ("account",))
+    assert [expected(own_password, p) for p in PERSONAS] == [
+        LOGIN,
+        ALLOWED,
+        ALLOWED,
+        ALLOWED,
+        ALLOWED,
+    ]
     admin_login = Route("admin:login", "", print, ("admin",))
     assert [expected(admin_login, p) for p in PERSONAS] == [
         PUBLIC_PAGE,
+        FORBIDDEN,
         FORBIDDEN,
         ALLOWED,
         ALLOWED,
@@ -365,4 +417,30 @@ def test_it_keeps_the_matrix_rules_explicit():
     api = Route("api:contributions", "api/v1/contributions/", print, ("api",))
     assert [expected(api, p) for p in PERSONAS] == [UNAUTHORIZED, ALLOWED, ALLOWED, ALLOWED]
     users = Route("admin:auth_user_changelist", "", print, ("admin",))
-    assert [expected(users, p) for p in PERSONAS] == [LOGIN, FORBIDDEN, FORBIDDEN, ALLOWED]
+    assert [expected(users, p) for p in PERSONAS] == [
+        LOGIN,
+        FORBIDDEN,
+        FORBIDDEN,
+        FORBIDDEN,
+        ALLOWED,
+    ]
+
+
+def test_it_catches_a_page_that_forgets_its_permission_check_for_a_user_with_no_role(
+    world, outsider, caplog
+):
+    """A view with only a login check lets every account in: the viewer, analyst and superuser
+    rows cannot show it (their roles grant the page), the outsider row does."""
+    route = next(r for r in all_routes() if r.name == "missions:dashboard")
+    client = Client(raise_request_exception=False)
+    client.force_login(outsider)
+
+    refused = client.get(url_for(route))
+    protected = check(route, "outsider", "get", refused, caplog.records, changed=False)
+    # The same page without its permission check: only logged in, it answers 200.
+    let_in = client.get("/login/")
+    unprotected = check(route, "outsider", "get", let_in, caplog.records, changed=False)
+
+    assert (refused.status_code, protected) == (403, None)
+    assert (let_in.status_code, unprotected) == (200, "expected 403, got 200")
+    assert check(route, "viewer", "get", let_in, caplog.records, changed=False) is None

@@ -9,10 +9,22 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from missions.models import DocumentKind, Qualifier, StatementKind, Status
+from missions.models import (
+    DocumentKind,
+    MissionStatement,
+    Qualifier,
+    SourceDocument,
+    Statement,
+    StatementKind,
+    Status,
+)
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
+
+# Session and user, the document, its statements (corrections joined), its statements about
+# missions, and the session save.
+DOCUMENT_PAGE_QUERIES = 10 + 1  # + the data version, for the ETag
 
 
 def test_it_lists_documents_newest_first_with_their_statement_counts(viewer_client):
@@ -103,4 +115,200 @@ def test_it_runs_as_many_queries_for_many_statements_as_for_few(viewer_client):
         f.statement(document=document)
         f.document()
     many = [_queries(viewer_client, url) for url in urls]
-    assert few == many == [9 + 1, 9 + 1]  # + the data version, for the ETag
+    # The document page reads its statements about missions too: one query more than the list.
+    assert few == many == [DOCUMENT_PAGE_QUERIES, 9 + 1]  # the list: + the data version
+
+
+def _text(html: str) -> str:
+    """What a reader sees: the tags dropped, the whitespace squeezed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def _article(html: str, statement: Statement) -> str:
+    found = re.search(rf'<article id="statement-{statement.pk}" .*?</article>', html, re.DOTALL)
+    assert found, statement.pk
+    return found.group(0)
+
+
+def _statement_of(number: str, mission_acronym: str) -> Statement:
+    return Statement.objects.get(
+        document__dossier="29521",
+        document__number=number,
+        contribution__mission__acronym=mission_acronym,
+    )
+
+
+def test_it_marks_the_aspides_statement_of_493_as_corrected_by_497_answer_11(
+    viewer_client, real_data
+):
+    letter = SourceDocument.objects.get(dossier="29521", number="493")
+    wrong = _statement_of("493", "Aspides")
+    correction = _statement_of("497", "Aspides")
+    html = viewer_client.get(f"/documents/{letter.pk}/").content.decode()
+
+    article = _article(html, wrong)
+    assert (
+        '<strong class="label label-corrected">corrected by '
+        f'<a href="/documents/{correction.document_id}/#statement-{correction.pk}">'
+        "29521-497, answer 11</a></strong>"
+    ) in article
+    assert "corrected by 29521-497, answer 11" in _text(article)
+    assert 'class="statement corrected"' in article
+    # Kept as it was said: the erroneous end stays on the page, marked, never overwritten.
+    assert "<dd>… \u2013 end of May 2025</dd>" in article
+    # Only Aspides and OPA were corrected ("per abuis"); nothing else on 493 is marked.
+    opa = Statement.objects.get(document=letter, contribution__mission__name="OPA")
+    assert "corrected by 29521-497, answer 11" in _text(_article(html, opa))
+    assert html.count("label-corrected") == 2
+
+
+def test_it_says_what_each_correction_of_497_corrects(viewer_client, real_data):
+    answers = SourceDocument.objects.get(dossier="29521", number="497")
+    letter = SourceDocument.objects.get(dossier="29521", number="493")
+    correction = _statement_of("497", "Aspides")
+    html = viewer_client.get(f"/documents/{answers.pk}/").content.decode()
+
+    article = _article(html, correction)
+    assert (
+        f'<p class="mark">corrects <a href="/documents/{letter.pk}/#statement-'
+        f'{correction.corrects_id}">29521-493</a></p>'
+    ) in article
+    assert "corrected by" not in article
+    assert len(re.findall(r">corrects <a ", html)) == 2
+
+
+def test_it_marks_the_inferred_date_and_number_of_497_with_the_note(viewer_client, real_data):
+    answers = SourceDocument.objects.get(dossier="29521", number="497")
+    html = viewer_client.get(f"/documents/{answers.pk}/").content.decode()
+
+    assert (
+        '<h1>Kamerstuk 29521, nr. 497 <strong class="label label-inferred">number inferred'
+        "</strong></h1>"
+    ) in html
+    assert (
+        '<dd><time datetime="2025-05-23">23 May 2025</time> (precise to the day) '
+        '<strong class="label label-inferred">date inferred</strong></dd>'
+    ) in html
+    note = re.search(r"<dt>How it was inferred</dt><dd>(.*?)</dd>", html).group(1)
+    assert _text(note).replace("&#x27;", "'") == answers.inference_note
+    assert note.startswith("Neither the answers&#x27; date nor the number is in the text")
+
+
+def test_it_marks_nothing_inferred_on_a_document_that_states_its_date_and_number(
+    viewer_client, real_data
+):
+    letter = SourceDocument.objects.get(dossier="29521", number="493")
+    html = viewer_client.get(f"/documents/{letter.pk}/").content.decode()
+
+    assert "<h1>Kamerstuk 29521, nr. 493</h1>" in html
+    assert '<dd><time datetime="2025-04-04">4 April 2025</time> (precise to the day)</dd>' in html
+    assert "number inferred" not in html
+    assert "date inferred" not in html
+    assert "How it was inferred" not in html
+
+
+def test_it_shows_a_month_precise_inferred_date_as_a_month(viewer_client):
+    document = f.document(
+        date=date(2024, 1, 1),
+        date_precision="month",
+        date_inferred=True,
+        inference_note="Cited as 'januari jl.'.",
+    )
+    html = viewer_client.get(f"/documents/{document.pk}/").content.decode()
+
+    assert (
+        '<dd><time datetime="2024-01-01">January 2024</time> (precise to the month) '
+        '<strong class="label label-inferred">date inferred</strong></dd>'
+    ) in html
+    assert "<dt>How it was inferred</dt><dd>Cited as &#x27;januari jl.&#x27;.</dd>" in html
+    assert "number inferred" not in html
+
+
+def test_it_shows_the_derived_period_of_the_mrtt_on_493(viewer_client, real_data):
+    letter = SourceDocument.objects.get(dossier="29521", number="493")
+    mrtt = Statement.objects.get(document=letter, contribution__name="air tanker capacity (MRTT)")
+    html = viewer_client.get(f"/documents/{letter.pk}/").content.decode()
+
+    assert (
+        '<p class="mark"><strong class="label label-inferred">start and end inferred</strong> '
+        "derived: the year 2025 comes from the members&#x27; questions"
+    ) in _article(html, mrtt)
+    assert html.count("label-inferred") == 1
+
+
+def test_it_lists_what_497_states_about_missions_themselves(viewer_client, real_data):
+    answers = SourceDocument.objects.get(dossier="29521", number="497")
+    emasoh = MissionStatement.objects.get(mission__acronym="EMASoH")
+    html = viewer_client.get(f"/documents/{answers.pk}/").content.decode()
+
+    section = html.split("<h2>What this document states about missions themselves</h2>")[1]
+    labels = re.findall(r'<a href="/missions/\d+/">([^<]+)</a>', section)
+    assert labels == ["RDC", "EUMAM", "EMASoH", "UNDOF", "UNIFIL"]
+    assert (
+        f'<a href="/missions/{emasoh.mission_id}/">EMASoH</a>\n'
+        '    <span class="badge mission-status-ended">ended</span>\n'
+        '    <span class="location">(answer 4)</span>'
+    ) in section
+    assert (
+        '<blockquote lang="nl">de recente beëindigde Europese missie in de Straat van Hormuz '
+        "(EMASoH)</blockquote>"
+    ) in section
+
+
+def test_it_leaves_out_the_section_when_a_document_states_nothing_about_a_mission_itself(
+    viewer_client, real_data
+):
+    letter = SourceDocument.objects.get(dossier="29521", number="493")
+    html = viewer_client.get(f"/documents/{letter.pk}/").content.decode()
+
+    assert "What this document states about missions themselves" not in html
+    assert "mission-statement" not in html
+
+
+def test_it_runs_the_same_queries_with_corrections_and_mission_statements_at_any_size(
+    viewer_client, django_assert_num_queries
+):
+    earlier = f.document(date=date(2025, 4, 4))
+    later = f.document(
+        date=date(2025, 5, 23), date_inferred=True, number_inferred=True, inference_note="x"
+    )
+
+    def add(count: int) -> None:
+        for _ in range(count):
+            contribution = f.contribution()
+            wrong = f.statement(contribution=contribution, document=earlier)
+            f.statement(
+                contribution=contribution,
+                document=later,
+                kind=StatementKind.CORRECTION,
+                corrects=wrong,
+            )
+            f.mission_statement(document=earlier)
+            f.mission_statement(document=later)
+
+    add(1)
+    viewer_client.get(f"/documents/{earlier.pk}/")  # warm up: the session's first save differs
+    for count in (0, 25):
+        add(count)
+        for document in (earlier, later):
+            with django_assert_num_queries(DOCUMENT_PAGE_QUERIES):
+                html = viewer_client.get(f"/documents/{document.pk}/").content.decode()
+            marks = "corrected by" if document == earlier else "corrects <a"
+            assert html.count(marks) == 1 + count
+            assert html.count('class="entry mission-statement"') == 1 + count
+
+
+def test_it_writes_the_marks_in_dutch(viewer_client, real_data):
+    letter = SourceDocument.objects.get(dossier="29521", number="493")
+    answers = SourceDocument.objects.get(dossier="29521", number="497")
+    dutch = {"HTTP_ACCEPT_LANGUAGE": "nl"}
+
+    corrected = _text(viewer_client.get(f"/documents/{letter.pk}/", **dutch).content.decode())
+    stated = _text(viewer_client.get(f"/documents/{answers.pk}/", **dutch).content.decode())
+
+    assert corrected.count("gecorrigeerd door 29521-497, answer 11") == 2
+    assert "begin en einde afgeleid derived: the year 2025" in corrected
+    assert "Kamerstuk 29521, nr. 497 nummer afgeleid" in stated
+    assert "23 mei 2025 (op de dag nauwkeurig) datum afgeleid" in stated
+    assert stated.count("corrigeert 29521-493") == 2
+    assert "Wat dit document over de missies zelf vermeldt" in stated

@@ -155,9 +155,12 @@ def test_it_shows_the_dashboard_in_dutch(viewer_client, aspides):
     assert "<h1>Dashboard</h1>" in html
     assert "Binnenkort aflopend" in html
     assert "Tijdlijn van de huidige bijdragen" in html
-    assert ">Totaal onbekend<" in html
+    assert "personen in 1 actieve bijdrage." in html
+    assert ">~10<" in html and ">onbekend<" in html
+    assert "Niet in deze totalen, want niet actief op deze dag:" in html
+    assert "in juni 2028 (ongeveer " in html
     assert "vandaag, " in html
-    assert "(niet haalbaar)</text>" in html
+    assert "(verlengd)</text>" in html
     # SVG coordinates stay in dots whatever the language's decimal separator.
     svg = html[html.index("<svg") : html.index("</svg>")]
     assert "," not in svg.split("<title")[0].replace('viewBox="', "")
@@ -194,11 +197,11 @@ def test_it_shows_the_import_page_in_dutch(analyst_client):
 def test_it_shows_the_summary_report_in_dutch(viewer_client, aspides):
     html = viewer_client.get("/reports/summary/?as_of=2025-06-01", **DUTCH).content.decode()
     assert "<h1>Overzicht personeel</h1>" in html
-    assert "Elke bijdrage zoals de documenten er op 1 juni 2025 voor stonden" in html
+    assert "De bijdragen die actief waren op 1 juni 2025, zoals de documenten er toen" in html
     assert ">Per organisatie</caption>" in html
     assert ">Per status</caption>" in html
-    assert ">Totaal onbekend<" in html
-    assert ">niet haalbaar<" in html
+    assert ">onbekend<" in html
+    assert "1 niet haalbaar." in " ".join(html.split())
 
 
 def test_it_shows_the_admin_history_in_dutch(admin_client, aspides):

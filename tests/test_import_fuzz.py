@@ -184,8 +184,11 @@ maybe = st.none().__or__
 statement_values = st.fixed_dictionaries(
     {
         # No NUL: PostgreSQL cannot compare it, and the importer refuses it before any check.
+        # No lone surrogates (category Cs): no file can carry them and SQLite cannot store them.
         "status": st.sampled_from(Status.values)
-        | st.text(st.characters(blacklist_characters="\x00"), max_size=5),
+        | st.text(
+            st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=5
+        ),
         "kind": st.sampled_from(StatementKind.values) | st.just("x"),
         "qualifier": st.sampled_from(Qualifier.values) | st.just(""),
         "military": maybe(st.integers(-5, 5)),

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from missions.models import Mission, Qualifier, StatementKind, Status
+from missions.models import Mission, MissionStatement, Qualifier, Statement, StatementKind, Status
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
+
+MISSION_PAGE_QUERIES = 11 + 1  # + the data version, for the ETag
 
 
 @pytest.fixture
@@ -122,6 +125,119 @@ def test_it_runs_as_many_queries_for_many_statements_as_for_few(viewer_client, a
         for day in (date(2025, 1, 1), date(2025, 2, 1)):
             f.statement(contribution=contribution, document=f.document(date=day), military=n)
     many = _queries(viewer_client, url)
-    # Session and user, the mission, its statements, its contributions, the session save (3),
-    # the data version (for the ETag).
-    assert few == many == 11
+    # Session and user, the mission, its statements about the mission itself, its statements,
+    # its contributions, the session save (3); the data version, for the ETag.
+    assert few == many == MISSION_PAGE_QUERIES
+
+
+def _text(html: str) -> str:
+    """What a reader sees: the tags dropped, the whitespace squeezed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def _entry(html: str, statement: Statement) -> str:
+    """The timeline entry of one statement (found by its document link)."""
+    for entry in re.findall(r'<li class="entry[^"]*">.*?</li>\n  \n', html, re.DOTALL):
+        if f'<a href="/documents/{statement.document_id}/">' in entry and (
+            statement.contribution.name in entry
+        ):
+            return entry
+    raise AssertionError(statement.pk)
+
+
+def test_it_shows_what_497_says_about_emasoh_itself(viewer_client, real_data):
+    said = MissionStatement.objects.select_related("document").get(mission__acronym="EMASoH")
+    html = viewer_client.get(f"/missions/{said.mission_id}/").content.decode()
+
+    section = html.split('<h2 id="about-heading">What the documents said about the mission</h2>')[1]
+    section = section.split("</section>")[0]
+    assert (
+        f'<a href="/documents/{said.document_id}/">29521-497</a>\n'
+        '    <time datetime="2025-05-23">May 23, 2025</time> '
+        '<span class="label label-inferred">date inferred</span>\n'
+        '    <span class="badge mission-status-ended">ended</span>\n'
+        '    <span class="location">(answer 4)</span>'
+    ) in section
+    assert (
+        '<blockquote lang="nl">de recente beëindigde Europese missie in de Straat van Hormuz '
+        "(EMASoH)</blockquote>"
+    ) in section
+    assert section.count('class="entry mission-statement"') == 1
+    # ... and no Dutch contribution is invented for it.
+    assert '<td colspan="11" class="empty">No Dutch contribution recorded.</td>' in html
+    assert "<li>No statements yet.</li>" in html
+
+
+def test_it_leaves_out_the_section_when_no_document_states_anything_about_the_mission_itself(
+    viewer_client, aspides
+):
+    html = viewer_client.get(f"/missions/{aspides.pk}/").content.decode()
+
+    assert "What the documents said about the mission" not in html
+    assert "mission-statement" not in html
+    # The statements about its contributions are still there.
+    assert html.count('<li class="entry') == 2
+
+
+def test_it_marks_the_aspides_statement_of_493_as_corrected_on_the_mission_page(
+    viewer_client, real_data
+):
+    wrong = Statement.objects.select_related("contribution").get(
+        document__number="493", contribution__mission__acronym="Aspides"
+    )
+    correction = Statement.objects.select_related("contribution").get(
+        document__number="497", contribution__mission__acronym="Aspides"
+    )
+    html = viewer_client.get(f"/missions/{wrong.contribution.mission_id}/").content.decode()
+
+    wrong_entry = _entry(html, wrong)
+    assert '<li class="entry corrected">' in wrong_entry
+    assert (
+        '<strong class="label label-corrected">corrected by '
+        f'<a href="/documents/{correction.document_id}/#statement-{correction.pk}">'
+        "29521-497, answer 11</a></strong>"
+    ) in wrong_entry
+    assert "corrected by 29521-497, answer 11" in _text(wrong_entry)
+    correction_entry = _entry(html, correction)
+    assert (
+        f'<p class="mark">corrects <a href="/documents/{wrong.document_id}/#statement-'
+        f'{wrong.pk}">29521-493</a></p>'
+    ) in correction_entry
+    assert '<span class="label label-inferred">date inferred</span>' in correction_entry
+    assert "date inferred" not in wrong_entry
+    # The current state is the correction: it says what it corrects, it is not itself corrected.
+    row = re.search(r"<th scope=\"row\">national staff</th>.*?</tr>", html, re.DOTALL).group(0)
+    assert "corrects 29521-493" in _text(row)
+    assert "corrected by" not in row
+    assert html.count("corrected by") == 1
+
+
+def test_it_runs_the_same_queries_with_corrections_and_mission_statements_at_any_size(
+    viewer_client, aspides, django_assert_num_queries
+):
+    url = f"/missions/{aspides.pk}/"
+
+    def add(count: int) -> None:
+        for n in range(count):
+            contribution = f.contribution(mission=aspides)
+            wrong = f.statement(
+                contribution=contribution, document=f.document(date=date(2025, 1, 1))
+            )
+            f.statement(
+                contribution=contribution,
+                document=f.document(date=date(2025, 2, 1), date_inferred=True, inference_note="x"),
+                kind=StatementKind.CORRECTION,
+                corrects=wrong,
+                military=n,
+            )
+            f.mission_statement(mission=aspides, document=f.document(date=date(2025, 3, 1)))
+
+    add(1)
+    viewer_client.get(url)  # warm up: the session's first save differs
+    for count in (0, 20):
+        add(count)
+        with django_assert_num_queries(MISSION_PAGE_QUERIES):
+            html = viewer_client.get(url).content.decode()
+        # One corrected statement per contribution added (the fixture's correction names none).
+        assert html.count("label-corrected") == 1 + count
+        assert html.count('class="entry mission-statement"') == 1 + count

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db.models import Model
 
@@ -27,6 +29,9 @@ from missions.models import (
 )
 
 pytestmark = pytest.mark.usefixtures("real_data")
+
+# The text of 29521-497 as published, kept beside the fixture so that every quote can be checked.
+SOURCE = Path(settings.BASE_DIR) / "fixtures" / "sources" / "29521-497.txt"
 
 MODELS: tuple[type[Model], ...] = (
     Organization,
@@ -58,6 +63,10 @@ def mentions(text: str, number: int) -> bool:
     """Whether ``text`` names ``number`` as a whole number or as a Dutch word ("circa 10" too)."""
     spellings = (str(number), *DUTCH_NUMBERS.get(number, ()))
     return any(re.search(rf"\b{re.escape(s)}\b", text, re.IGNORECASE) for s in spellings)
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
 
 
 def contribution(mission: str, name: str) -> Contribution:
@@ -184,12 +193,26 @@ def test_it_gives_the_red_sea_mrtt_not_feasible_after_being_explored():
     assert contribution(name, "air tanker capacity (MRTT)").capability == "MRTT tanker aircraft"
 
 
-def test_it_gives_the_eufor_althea_infantry_company_explored_then_decided():
+def test_it_gives_the_eufor_althea_infantry_company_explored_then_decided_then_intended():
+    # Answers 24 and 25 of 29521-497 call the contribution "(beoogde)" / "beoogde" and name the
+    # infantry company in it: the status intended, as the text says, after the article 100 letter.
     assert history("EUFOR Althea", "infantry company") == [
         ("29521-493", "information", "explored"),
         ("29521-494", "decision", "new"),
+        ("29521-497", "information", "intended"),
     ]
     assert SourceDocument.objects.get(dossier="29521", number="494").kind == "article_100"
+    intended = current("EUFOR Althea", "infantry company")
+    assert intended.location == "answers 24 and 25"
+    assert "de (beoogde) bijdrage aan EU-operatie EUFOR Althea" in intended.quote
+    assert "beoogde Nederlandse bijdrage aan EUFOR Althea" in intended.quote
+    assert "met onder andere een infanteriecompagnie" in intended.quote
+    assert [getattr(intended, field) for field in COUNTS] == [None] * 4
+    assert (intended.start_date, intended.end_date) == (None, None)
+    # Neither answer names the Field HUMINT team: it keeps only what 29521-493 said.
+    assert history("EUFOR Althea", "Field HUMINT team") == [
+        ("29521-493", "information", "explored")
+    ]
 
 
 def test_it_keeps_what_ended_was_only_explored_or_is_named_in_passing():
@@ -210,13 +233,19 @@ def test_it_keeps_what_ended_was_only_explored_or_is_named_in_passing():
         assert current_status[("NMI", name)] == Status.ENDED
     assert current_status[("NMI", "advisers")] == Status.CONTINUED
     assert current_status[("OIR", "advisers")] == Status.CONTINUED
+    # "is het kabinet voornemens": intended (a status the model lacked), no longer "explored".
     assert (
         current_status[
             ("Maritime presence in the Indo-Pacific", "maritime presence (every two years)")
         ]
-        == "explored"
+        == Status.INTENDED
     )
-    assert set(Mission.objects.values_list("acronym", flat=True)) >= {
+    assert (
+        current_status[("Operations in the Red Sea (mission not named)", "navy ship (longer term)")]
+        == Status.INTENDED
+    )
+    # UNIFIL and UNDOF are labelled as the source writes them (it gives only the acronyms).
+    assert {m.label for m in Mission.objects.all()} >= {
         "EUBAM Libya",
         "Atalanta",
         "CMF",
@@ -225,8 +254,8 @@ def test_it_keeps_what_ended_was_only_explored_or_is_named_in_passing():
         "UNDOF",
         "OSC",
         "EUPOL COPPS",
+        "EUMAM",
     }
-    assert Mission.objects.filter(name="EUMAM").exists()
 
 
 def test_it_leaves_unknown_counts_empty_rather_than_zero():
@@ -251,7 +280,11 @@ def test_it_changes_nothing_when_loaded_twice():
     call_command("load_real_data", verbosity=0)
 
     assert snapshot() == before
-    assert before["Statement history"] == Statement.objects.count() == 27
+    # 27 after EMASoH's invented contribution went; 5 more from issue 8 (EUFOR Althea intended,
+    # Syria and Iraq declined, West Africa and the Sahel, the Eastern European civilian missions).
+    assert before["Statement history"] == Statement.objects.count() == 32
+    # EMASoH, UNIFIL, UNDOF, the EU RDC and EUMAM: statements about a mission, no contribution.
+    assert before["MissionStatement history"] == MissionStatement.objects.count() == 5
 
 
 def test_it_cites_a_document_location_and_quote_on_every_statement():
@@ -259,6 +292,27 @@ def test_it_cites_a_document_location_and_quote_on_every_statement():
         assert statement.location.strip(), statement.pk
         assert statement.quote.strip(), statement.pk
         assert statement.document_date == statement.document.date, statement.pk
+    for about_mission in MissionStatement.objects.all():
+        assert about_mission.location.startswith("answer"), about_mission.pk
+        assert about_mission.quote.strip(), about_mission.pk
+
+
+def test_it_quotes_the_source_verbatim():
+    # Every quote ("[…]" marks a cut) is in the published text, whitespace aside: line breaks
+    # and hyphenation at a line end differ between the PDF's text and a quote. What the other
+    # documents said is recorded as 29521-497 reports it, so their quotes come from it too.
+    source = squeeze(SOURCE.read_text(encoding="utf-8"))
+    quotes = [
+        *Statement.objects.values_list("pk", "quote"),
+        *MissionStatement.objects.values_list("pk", "quote"),
+    ]
+    missing = [
+        (pk, part)
+        for pk, quote in quotes
+        for part in quote.split("[…]")
+        if squeeze(part) not in source
+    ]
+    assert missing == []
 
 
 def test_it_lists_statements_in_document_date_order():
@@ -306,3 +360,129 @@ def test_it_passes_the_same_validation_as_the_admin():
         for record in model.objects.all():
             record.full_clean()
         assert model.objects.filter(version=1).count() == model.objects.count()
+
+
+def test_it_records_the_eu_rdc_for_bosnia_as_a_statement_about_the_capacity():
+    # Answer 8: the Netherlands argues for the possibility, it commits nothing to the RDC.
+    rdc = MissionStatement.objects.select_related("mission__organization", "document").get(
+        mission__acronym="RDC"
+    )
+
+    assert (rdc.mission.name, rdc.mission.organization.acronym, rdc.mission.region.name) == (
+        "EU Rapid Deployment Capacity",
+        "EU",
+        "Western Balkans",
+    )
+    assert (rdc.status, rdc.document.reference, rdc.location) == (
+        "mentioned",
+        "29521-497",
+        "answer 8",
+    )
+    assert rdc.quote.endswith(
+        "in te zetten in Bosnië en Herzegovina in geval van ernstige escalatie."
+    )
+    assert "samen met Duitsland" in rdc.quote
+    assert not Contribution.objects.filter(mission=rdc.mission).exists()
+
+
+def test_it_records_no_advisers_to_syria_as_declined():
+    statement = current(
+        "Support to the transition process in Syria (no mission named)",
+        "advisers, trainers or liaisons",
+    )
+
+    assert (statement.status, statement.kind) == (Status.DECLINED, StatementKind.INFORMATION)
+    assert (statement.document.reference, statement.location) == ("29521-497", "answer 10")
+    assert statement.quote == (
+        "Het sturen van adviseurs, trainers of liaisons is daarbij op dit moment niet aan de orde."
+    )
+    assert [getattr(statement, field) for field in COUNTS] == [None] * 4
+    assert statement.contribution.mission.organization.acronym == "Other"
+    assert statement.contribution.mission.region.name == "Middle East"
+
+
+def test_it_records_no_renewed_large_scale_presence_in_iraq_as_declined():
+    statement = current(
+        "Military presence in Iraq and the wider region (no mission named)",
+        "large-scale military presence",
+    )
+
+    assert (statement.status, statement.kind) == (Status.DECLINED, StatementKind.DECISION)
+    assert (statement.document.reference, statement.location) == ("29521-497", "answer 16")
+    assert "kiest het kabinet op dit moment dus niet voor een grootschalige" in statement.quote
+    assert "bondgenootschappelijk verzoek" not in statement.quote
+    assert "allied request" in statement.conditions
+    assert [getattr(statement, field) for field in COUNTS] == [None] * 4
+    # Declined is no commitment: not active on the day it was said.
+    assert statement.is_active_on(date(2025, 5, 23)) is False
+    assert not Statement.objects.active_on(date(2025, 5, 23)).filter(pk=statement.pk).exists()
+
+
+def test_it_records_the_limited_presence_in_west_africa_and_the_sahel():
+    statement = current(
+        "Missions and operations in West Africa and the Sahel (not named)", "limited presence"
+    )
+
+    assert (statement.status, statement.location) == (Status.CONTINUED, "answers 21 and 25")
+    assert statement.quote.startswith(
+        "In de Sahel en West-Afrika kiest het kabinet voor een beperkte aanwezigheid […]"
+    )
+    assert "in beperkte(re) mate bijdraagt" in statement.quote
+    assert [getattr(statement, field) for field in COUNTS] == [None] * 4
+    assert (statement.start_date, statement.end_date, statement.open_ended) == (None, None, False)
+    assert statement.contribution.mission.region.name == "West Africa and the Sahel"
+
+
+def test_it_records_the_strengthened_civilian_missions_in_the_eastern_european_region():
+    statement = current(
+        "Civilian missions in the Eastern European region (not named)",
+        "contributions to the civilian missions",
+    )
+
+    assert (statement.status, statement.location) == (Status.SCALED_UP, "answer 25")
+    assert "de versterking van de Nederlandse bijdragen" in statement.quote
+    assert "de civiele missies in de Oost-Europese regio" in statement.quote
+    assert [getattr(statement, field) for field in COUNTS] == [None] * 4
+    assert statement.contribution.mission.region.name == "Eastern European region"
+
+
+def test_it_records_unifil_and_undof_as_mentioned_without_what_the_source_does_not_say():
+    for label in ("UNIFIL", "UNDOF"):
+        mission = Mission.objects.select_related("organization").get(name=label)
+        said = MissionStatement.objects.get(mission=mission)
+
+        assert (said.status, said.location) == ("mentioned", "answer 12")
+        assert said.quote == "Daartoe werkt de missie nauw samen met UNIFIL en UNDOF."
+        # The source gives neither a full name, nor who runs them, nor a mandate.
+        assert (mission.acronym, mission.organization.acronym, mission.mandate) == ("", "Other", "")
+        assert not Contribution.objects.filter(mission=mission).exists()
+
+
+def test_it_records_eumam_as_mentioned():
+    said = MissionStatement.objects.get(mission__name="EUMAM")
+
+    assert (said.status, said.location) == ("mentioned", "answer 4")
+    assert "trainingsmissies zoals EUMAM" in said.quote
+    assert not Contribution.objects.filter(mission__name="EUMAM").exists()
+
+
+def test_it_flags_the_mrtt_year_as_derived_and_nothing_else():
+    statement = Statement.objects.get(
+        contribution__name="air tanker capacity (MRTT)", document__number="493"
+    )
+
+    assert (statement.start_inferred, statement.end_inferred) == (True, True)
+    assert statement.inference_note.startswith("derived: the year 2025 comes from the members'")
+    assert list(Statement.objects.filter(start_inferred=True).values_list("pk", flat=True)) == [
+        statement.pk
+    ]
+    assert list(Statement.objects.filter(end_inferred=True).values_list("pk", flat=True)) == [
+        statement.pk
+    ]
+
+
+def test_it_never_reuses_the_pks_of_emasohs_retired_contribution():
+    # A database loaded before 4e6cc80 still holds contribution 12 and statement 28 (EMASoH's
+    # invented contribution); loaddata would turn them into other facts if the pks came back.
+    assert not Contribution.objects.filter(pk=12).exists()
+    assert not Statement.objects.filter(pk=28).exists()

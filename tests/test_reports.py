@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -28,6 +29,9 @@ def csv_rows(response) -> list[dict[str, str]]:
 # --- summary ---------------------------------------------------------------------------------
 
 
+F = reports.Figure
+
+
 @pytest.fixture
 def two_organizations(db):
     eu = factories.organization(acronym="EU")
@@ -39,28 +43,119 @@ def two_organizations(db):
 
     add(eu, military=10, civilian=2, status=Status.CONTINUED)
     add(eu, total=10, qualifier=Qualifier.APPROXIMATELY, status=Status.EXTENDED)
-    add(eu, status=Status.EXPLORED)  # nothing known: counted as unknown, not as 0
+    add(eu, status=Status.NEW)  # nothing known: counted as unknown, not as 0
+    add(eu, military=40, status=Status.EXPLORED)  # no commitment: counted apart
     add(un, police=3, status=Status.CONTINUED)
     # Qualified but with no figure: nothing approximate is added, so the sum stays exact.
     add(un, qualifier=Qualifier.AT_MOST, status=Status.CONTINUED)
+    # Ended before the day: counted apart, its figure not in the totals.
+    add(un, military=7, status=Status.EXTENDED, end_date=date(2025, 5, 31))
+    # Starts after the day: not deployed yet.
+    add(un, military=5, status=Status.NEW, start_date=date(2025, 6, 2))
 
 
-def test_it_sums_personnel_per_organization_and_counts_unknown_apart(two_organizations):
-    rows = reports.summary(Statement.objects.current(), "organization")
+def test_it_sums_each_cell_with_its_own_flag_and_unknown_count(two_organizations):
+    (summary,) = reports.summaries(TODAY, ["organization"])
 
-    assert rows == [
-        reports.SummaryRow("EU", 3, 10, 2, 0, 22, unknown=1, approximate=True),
-        reports.SummaryRow("UN", 2, 0, 0, 3, 3, unknown=1, approximate=False),
+    assert summary.rows == [
+        reports.SummaryRow(
+            "EU",
+            3,
+            military=F(10, approximate=False, unknown=2),
+            civilian=F(2, approximate=False, unknown=2),
+            police=F(None, approximate=False, unknown=3),
+            total=F(22, approximate=True, unknown=1),
+            key="EU",
+        ),
+        reports.SummaryRow(
+            "UN",
+            2,
+            military=F(None, approximate=False, unknown=2),
+            civilian=F(None, approximate=False, unknown=2),
+            police=F(3, approximate=False, unknown=1),
+            total=F(3, approximate=False, unknown=1),
+            key="UN",
+        ),
+    ]
+    assert summary.total == reports.SummaryRow(
+        "All",
+        5,
+        military=F(10, False, 4),
+        civilian=F(2, False, 4),
+        police=F(3, False, 4),
+        total=F(25, True, 2),
+    )
+    assert [(row.key, row.contributions, row.military.known) for row in summary.apart] == [
+        ("ended", 1, 7),
+        ("not_started", 1, 5),
+        ("explored", 1, 40),
+    ]
+    assert summary.contributions == 8
+
+
+@pytest.mark.parametrize("qualifier", [Qualifier.AT_MOST, Qualifier.AT_LEAST])
+def test_it_flags_at_most_and_at_least_as_inexact(db, qualifier):
+    factories.statement(military=10, qualifier=qualifier)
+    factories.statement(military=5)
+
+    (summary,) = reports.summaries(TODAY, ["status"])
+
+    assert summary.rows[0].military == F(15, approximate=True, unknown=0)
+
+
+def test_it_flags_the_total_row_when_any_group_is_inexact(db):
+    eu, un = factories.organization(acronym="EU"), factories.organization(acronym="UN")
+    factories.statement(
+        contribution=factories.contribution(mission=factories.mission(organization=eu)),
+        military=10,
+        qualifier=Qualifier.APPROXIMATELY,
+    )
+    factories.statement(
+        contribution=factories.contribution(mission=factories.mission(organization=un)),
+        military=5,
+    )
+
+    (summary,) = reports.summaries(TODAY, ["organization"])
+
+    assert [row.military.approximate for row in summary.rows] == [True, False]
+    assert summary.total.military == F(15, approximate=True, unknown=0)
+
+
+def test_it_counts_a_mandate_ending_on_the_day_and_one_starting_on_it_as_active(db):
+    factories.statement(military=1, end_date=TODAY)
+    factories.statement(military=2, start_date=TODAY)
+    factories.statement(military=4, end_date=TODAY - timedelta(days=1))
+    factories.statement(military=8, start_date=TODAY + timedelta(days=1))
+
+    (summary,) = reports.summaries(TODAY, ["status"])
+
+    assert summary.total.military.known == 3
+    assert [(row.key, row.military.known) for row in summary.apart] == [
+        ("ended", 4),
+        ("not_started", 8),
     ]
 
 
-def test_it_sums_per_status_in_the_statuses_own_order(two_organizations):
-    rows = reports.summary(Statement.objects.current(), "status")
+@pytest.mark.parametrize(
+    "status", [Status.EXPLORED, Status.NOT_FEASIBLE, Status.INTENDED, Status.DECLINED, Status.ENDED]
+)
+def test_it_counts_no_commitment_and_ended_apart(db, status):
+    factories.statement(military=3, status=status)
 
-    assert [(row.group, row.contributions, row.total) for row in rows] == [
+    (summary,) = reports.summaries(TODAY, ["status"])
+
+    assert summary.rows == []
+    assert summary.total.military == F(None, approximate=False, unknown=0)
+    assert [row.key for row in summary.apart] == [str(status)]
+
+
+def test_it_sums_per_status_in_the_statuses_own_order(two_organizations):
+    (summary,) = reports.summaries(TODAY, ["status"])
+
+    assert [(row.group, row.contributions, row.total.known) for row in summary.rows] == [
         ("continued", 3, 15),
         ("extended", 1, 10),
-        ("explored", 1, 0),
+        ("new", 1, None),
     ]
 
 
@@ -72,33 +167,88 @@ def test_it_sums_as_of_a_date_with_the_statements_then_standing(db):
     factories.statement(contribution=contribution, document=early, military=5)
     factories.statement(contribution=contribution, document=late, military=8)
 
-    then = reports.summary(Statement.objects.as_of(date(2025, 5, 1)), "region")
-    now = reports.summary(Statement.objects.current(), "region")
+    (then,) = reports.summaries(date(2025, 5, 1), ["region"])
+    (now,) = reports.summaries(TODAY, ["region"])
 
-    assert [(row.group, row.military) for row in then] == [("Red Sea", 5)]
-    assert [(row.group, row.military) for row in now] == [("Red Sea", 8)]
+    assert [(row.group, row.military.known) for row in then.rows] == [("Red Sea", 5)]
+    assert [(row.group, row.military.known) for row in now.rows] == [("Red Sea", 8)]
 
 
 def test_it_shows_the_summary_page_and_its_download(viewer_client, two_organizations):
     url = reverse("reports:summary")
+    today = timezone.localdate()
 
-    page = viewer_client.get(url)
-    download = viewer_client.get(url, {"by": "organization", "format": "csv"})
+    page = viewer_client.get(url, {"as_of": TODAY.isoformat()})
+    download = viewer_client.get(
+        url, {"as_of": TODAY.isoformat(), "by": "organization", "format": "csv"}
+    )
 
     assert page.status_code == 200
-    assert [t["by"] for t in page.context["tables"]] == ["organization", "region", "status"]
-    assert page.context["tables"][0]["rows"] == reports.summary(
-        Statement.objects.current(), "organization"
-    )
-    assert page.context["tables"][0]["total"].total == 25
-    assert "format=xlsx&amp;by=organization" in page.content.decode()
-    assert csv_rows(download) == [
-        dict(zip(report_exports.SUMMARY_HEADER, values, strict=True))
-        for values in (
-            ["organization", "EU", "3", "10", "2", "0", "22", "1", "true"],
-            ["organization", "UN", "2", "0", "0", "3", "3", "1", "false"],
-        )
+    assert today != TODAY
+    assert [s.by for s in page.context["summaries"]] == ["organization", "region", "status"]
+    assert page.context["summaries"][0] == reports.summaries(TODAY, ["organization"])[0]
+    html = page.content.decode()
+    assert '<td class="num">~25 (2 unknown)</td>' in html
+    assert '<td class="num unknown">unknown</td>' in html
+    assert "1 ended, 1 not started yet, 1 explored." in " ".join(html.split())
+    assert "format=xlsx&amp;by=organization" in html
+    written = csv_rows(download)
+    assert list(written[0]) == report_exports.SUMMARY_HEADER
+    assert [",".join(row.values()) for row in written] == [
+        "organization,EU,3,10,false,2,2,false,2,,false,3,22,true,1",
+        "organization,UN,2,,false,2,,false,2,3,false,1,3,false,1",
+        "not_counted,ended,1,7,false,0,,false,1,,false,1,7,false,0",
+        "not_counted,not started yet,1,5,false,0,,false,1,,false,1,5,false,0",
+        "not_counted,explored,1,40,false,0,,false,1,,false,1,40,false,0",
     ]
+
+
+def test_it_writes_the_summary_header_exactly(db):
+    assert report_exports.SUMMARY_HEADER == [
+        "by", "group", "contributions",
+        "military", "military_approximate", "military_unknown",
+        "civilian", "civilian_approximate", "civilian_unknown",
+        "police", "police_approximate", "police_unknown",
+        "total", "total_approximate", "total_unknown",
+    ]  # fmt: skip
+
+
+def test_it_shows_the_summary_with_the_shipped_data_from_the_command(real_data):
+    """The acceptance: NATO states no figure (empty, all unknown); EU's military is not "~"
+    (only Aspides' total is circa); OPA (ended 9 July 2025) and explored rows are apart."""
+    out = io.StringIO()
+    call_command("report", "summary", "--format", "csv", stdout=out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
+    by = {(row["by"], row["group"]): row for row in rows}
+
+    nato = by["organization", "NATO"]
+    for name in ("military", "civilian", "police", "total"):
+        assert nato[name] == ""
+        assert nato[f"{name}_unknown"] == nato["contributions"]
+    assert by["organization", "EU"]["military_approximate"] == "false"
+    assert ("status", "ended") not in by and ("status", "explored") not in by
+    # "Other": OPA's one officer ended on 9 July 2025 and is apart; what remains active are the
+    # limited presence in West Africa and the Sahel and the Eastern European civilian missions,
+    # neither with a figure: unknown, never 0.
+    other = by["organization", "Other"]
+    assert (other["contributions"], other["total"], other["total_unknown"]) == ("2", "", "2")
+    apart_by_status = {
+        group: int(row["contributions"])
+        for (kind, group), row in by.items()
+        if kind == "not_counted"
+    }
+    assert apart_by_status == {
+        "ended": 5,
+        "explored": 2,
+        "not feasible": 1,
+        "intended": 3,
+        "declined": 2,
+    }
+    # Every group's contributions add up to the active ones; with those apart, to all 25.
+    active = sum(int(row["contributions"]) for row in rows if row["by"] == "status")
+    apart = sum(int(row["contributions"]) for row in rows if row["by"] == "not_counted")
+    assert active + apart == 25
+    assert active == sum(int(row["contributions"]) for row in rows if row["by"] == "organization")
 
 
 # --- expiring --------------------------------------------------------------------------------
@@ -252,3 +402,22 @@ def test_it_refuses_the_report_pages_to_someone_without_view_permission(client, 
     response = client.get(reverse("reports:summary"))
 
     assert response.status_code == 403
+
+
+def test_it_sums_as_corrected_since_when_asked(db):
+    contribution = factories.contribution()
+    wrong = factories.statement(
+        contribution=contribution, document=factories.document(date=date(2025, 4, 4)), military=5
+    )
+    factories.statement(
+        contribution=contribution,
+        document=factories.document(date=date(2025, 5, 23)),
+        kind="correction",
+        corrects=wrong,
+        military=8,
+    )
+
+    (stood,) = reports.summaries(date(2025, 5, 1), ["status"])
+    (corrected,) = reports.summaries(date(2025, 5, 1), ["status"], corrected=True)
+
+    assert (stood.total.military.known, corrected.total.military.known) == (5, 8)

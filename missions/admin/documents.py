@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from missions.admin import display
 from missions.admin.base import TrackedAdmin, TrackedInlineMixin
+from missions.admin.letters import LetterIntakeMixin
 from missions.admin.statements import StatementInline
+from missions.forms import DocumentForm
 from missions.models import MissionStatement, SourceDocument
 
 
@@ -37,7 +39,8 @@ class MissionStatementAdmin(TrackedAdmin):
 
 
 @admin.register(SourceDocument)
-class SourceDocumentAdmin(TrackedAdmin):
+class SourceDocumentAdmin(LetterIntakeMixin, TrackedAdmin):
+    form = DocumentForm
     list_display = ("reference", "date", "kind", "title", "statement_count", "publication")
     list_filter = ("kind", "dossier")
     search_fields = ("dossier", "number", "title")
@@ -46,7 +49,7 @@ class SourceDocumentAdmin(TrackedAdmin):
     fields = (
         "kind",
         ("dossier", "number"),
-        ("date", "date_precision"),
+        "date",
         ("date_inferred", "number_inferred"),
         "inference_note",
         "title",

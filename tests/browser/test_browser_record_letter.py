@@ -32,9 +32,9 @@ def test_it_records_an_extension_and_shows_the_new_end_everywhere(real_data, acc
     page.locator("#id_change_reason").fill("new letter")
 
     # One statement on the same page: the inline row starts empty (extra = 0).
-    page.get_by_role("button", name="Add another Statement").click()
+    page.get_by_role("button", name="Add another Statement", exact=True).click()
     row = page.locator("#statements-0")
-    row.locator(".select2-selection").click()
+    row.locator("[aria-labelledby=select2-id_statements-0-contribution-container]").click()
     page.locator(".select2-container--open .select2-search__field").fill("Aspides")
     page.locator(".select2-results__option", has_text="Aspides: national staff").click()
     row.locator("[name=statements-0-status]").select_option("extended")

@@ -176,8 +176,12 @@ class Command(BaseCommand):
         return export
 
     def build_summary(self, options: dict[str, Any], today: date) -> Export:
-        statements = Statement.objects.as_of(options.get("as_of"), corrected=options["corrected"])
-        return report_exports.summary_export(statements, options["by"] or reports.SUMMARY_BY)
+        day = options.get("as_of") or today
+        return report_exports.summary_export(
+            reports.summaries(
+                day, options["by"] or reports.SUMMARY_BY, corrected=options["corrected"]
+            )
+        )
 
     def build_expiring(self, options: dict[str, Any], today: date) -> Export:
         day = options.get("as_of") or today

@@ -1,0 +1,89 @@
+"""Time left: counted from the day asked about, at the precision of the stated end."""
+
+from __future__ import annotations
+
+from datetime import date
+from html import unescape
+
+import pytest
+
+from missions.remaining import time_left_at
+
+
+@pytest.mark.parametrize(
+    ("end", "precision", "day", "expected"),
+    [
+        # A month-precise end: the whole month is left, rounded to whole months.
+        (date(2025, 5, 31), "month", date(2025, 5, 1), "in May 2025 (about 1 month)"),
+        (date(2025, 5, 31), "month", date(2025, 5, 20), "in May 2025 (under a month)"),
+        (date(2025, 5, 31), "month", date(2025, 5, 31), "in May 2025 (under a month)"),
+        (date(2025, 5, 31), "month", date(2025, 6, 1), "ended"),
+        (date(2028, 6, 30), "month", date(2026, 12, 1), "in June 2028 (about 19 months)"),
+        # A year-precise end runs all year, never "30 days" on 1 December.
+        (date(2026, 12, 31), "year", date(2026, 12, 1), "in 2026 (this year)"),
+        (date(2026, 12, 31), "year", date(2026, 1, 1), "in 2026 (this year)"),
+        (date(2026, 12, 31), "year", date(2025, 12, 31), "in 2026"),
+        (date(2026, 12, 31), "year", date(2027, 1, 1), "ended"),
+        # A day-precise end keeps the count in days or months.
+        (date(2025, 7, 9), "day", date(2025, 7, 9), "0 days"),
+        (date(2025, 7, 9), "day", date(2025, 7, 10), "ended"),
+        (date(2025, 7, 9), "day", date(2025, 5, 1), "2 months"),
+        (None, "", date(2025, 5, 1), ""),
+    ],
+)
+def test_it_says_the_time_left_at_the_ends_precision(end, precision, day, expected):
+    assert time_left_at(end, precision, day, language="en") == expected
+
+
+def test_it_says_an_open_end_in_words():
+    assert time_left_at(None, "", date(2025, 5, 1), open_ended=True, language="en") == (
+        "open-ended"
+    )
+
+
+def test_it_speaks_dutch():
+    assert time_left_at(date(2028, 6, 30), "month", date(2026, 12, 1), language="nl") == (
+        "in juni 2028 (ongeveer 19 maanden)"
+    )
+    assert time_left_at(date(2026, 12, 31), "year", date(2026, 12, 1), language="nl") == (
+        "in 2026 (dit jaar)"
+    )
+
+
+def _time_left_of(response, mission: str) -> str:
+    table = response.context["table"]
+    (row,) = [r for r in table.paginated_rows if mission in r.record.contribution.mission.name]
+    shown = str(row.get_cell("time_left"))
+    assert unescape(shown) in unescape(response.content.decode())
+    return shown
+
+
+def test_it_counts_time_left_from_the_as_of_day_on_the_table(viewer_client, real_data):
+    """The acceptance: as of 1 May 2025 Aspides ("end of May 2025", since corrected) has about
+    a month left, not "ended" as counted from today."""
+    then = viewer_client.get("/", {"as_of": "2025-05-01", "q": "Aspides"})
+    now = viewer_client.get("/", {"q": "Aspides"})
+
+    assert _time_left_of(then, "Aspides") == "in May 2025 (about 1 month)"
+    assert _time_left_of(now, "Aspides").startswith("in June 2028 (about ")
+
+
+def test_it_says_the_time_left_at_precision_on_the_expiring_report_and_mission_page(
+    viewer_client, db
+):
+    from django.utils import timezone
+
+    from missions.dates import add_months, period_end
+    from tests import factories as f
+
+    today = timezone.localdate()
+    end = period_end(add_months(today, 2), "year")  # "in <year>": the whole year is left
+    statement = f.statement(end_date=end, end_precision="year")
+
+    report = viewer_client.get("/reports/expiring/", {"months": "24"})
+    mission = viewer_client.get(f"/missions/{statement.contribution.mission_id}/")
+
+    expected = time_left_at(end, "year", today, language="en")
+    assert expected.startswith(f"in {end.year}")
+    assert [row.time_left for row in report.context["rows"]] == [expected]
+    assert expected in mission.content.decode()
