@@ -63,7 +63,7 @@ def test_it_gives_aspides_end_of_june_2028_corrected_by_497_as_of_1_may_2025_as_
     )
 
     assert row["end"] == "2028-06-30"
-    assert row["corrected_by"] == "29521-497, answer 11 (see also answer 17)"
+    assert row["corrected_by"] == "29521-497, answer 11"
     assert row["shown_in_place"] is True
     # It still cites what stood on that day, 493, and names the correction that replaces it.
     assert (row["source"], row["document"]["reference"]) == ("29521-493", "29521-493")
@@ -250,31 +250,30 @@ def test_it_filters_statements_by_contribution_document_and_date(viewer_client, 
 
 
 def test_it_gives_the_summary_of_the_page_and_download(viewer_client, real_data):
-    body = viewer_client.get(
-        "/api/v1/reports/summary/", {"as_of": "2025-05-01", "by": "status"}
-    ).json()
-    exported = list(
-        report_exports.summary_export(Statement.objects.as_of(date(2025, 5, 1)), ["status"]).rows
-    )
+    params = {"as_of": "2025-05-01", "by": ["status", "region"], "format": "csv"}
+    download = viewer_client.get("/reports/summary/", params)
+    exported = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode())))
+    header, lines = exported[0], exported[1:]
 
-    (table,) = body["tables"]
-    assert body["as_of"] == "2025-05-01"
-    assert [
-        [
-            "status",
-            r["group"],
-            r["contributions"],
-            r["military"],
-            r["civilian"],
-            r["police"],
-            r["total"],
-            r["unknown"],
-            r["approximate"],
-        ]
-        for r in table["rows"]
-    ] == exported
-    assert table["total"]["contributions"] == sum(r["contributions"] for r in table["rows"])
-    assert any(r["unknown"] for r in table["rows"]) and any(r["approximate"] for r in table["rows"])
+    body = viewer_client.get(
+        "/api/v1/reports/summary/", {"as_of": "2025-05-01", "by": ["status", "region"]}
+    ).json()
+
+    def cells(by: str, row: dict) -> list[str]:
+        line = [by, row["group"], str(row["contributions"])]
+        for name in ("military", "civilian", "police", "total"):
+            figure = row[name]
+            known = "" if figure["known"] is None else str(figure["known"])
+            line += [known, str(figure["approximate"]).lower(), str(figure["unknown"])]
+        return line
+
+    assert header[:4] == ["by", "group", "contributions", "military"]
+    assert body["as_of"] == body["day"] == "2025-05-01"
+    api = [cells(table["by"], row) for table in body["summaries"] for row in table["rows"]]
+    api += [cells("not_counted", row) for row in body["summaries"][0]["apart"]]
+    assert api == lines
+    figures = [row["military"] for t in body["summaries"] for row in t["rows"]]
+    assert any(f["unknown"] for f in figures) and any(f["known"] is None for f in figures)
 
 
 def test_it_gives_the_expiring_mandates_of_the_page(viewer_client, real_data):

@@ -7,31 +7,43 @@ from rest_framework import serializers
 from missions.api.serializers import StatementSerializer
 
 
-class SummaryRowSerializer(serializers.Serializer):
-    group = serializers.CharField()
-    contributions = serializers.IntegerField()
-    military = serializers.IntegerField(help_text="Sum of the known figures.")
-    civilian = serializers.IntegerField()
-    police = serializers.IntegerField()
-    total = serializers.IntegerField()
-    unknown = serializers.IntegerField(
-        help_text="Contributions whose total is unknown: counted here, not added as 0."
+class FigureSerializer(serializers.Serializer):
+    known = serializers.IntegerField(
+        allow_null=True, help_text="The stated figures added up; null when none states one."
     )
     approximate = serializers.BooleanField(
-        help_text="Some figure in the group is approximate, a maximum or a minimum."
+        help_text="Some figure added is approximate, a maximum or a minimum."
     )
+    unknown = serializers.IntegerField(
+        help_text="Contributions that state no figure: counted here, never added as 0."
+    )
+
+
+class SummaryRowSerializer(serializers.Serializer):
+    group = serializers.CharField()
+    key = serializers.CharField()
+    contributions = serializers.IntegerField()
+    military = FigureSerializer()
+    civilian = FigureSerializer()
+    police = FigureSerializer()
+    total = FigureSerializer()
 
 
 class SummaryTableSerializer(serializers.Serializer):
     by = serializers.CharField()
     label = serializers.CharField()
-    rows = SummaryRowSerializer(many=True)
+    day = serializers.DateField()
+    rows = SummaryRowSerializer(many=True, help_text="What is active on the day, per group.")
     total = SummaryRowSerializer()
+    apart = SummaryRowSerializer(
+        many=True, help_text="Not active on the day (ended, not started, explored...), by reason."
+    )
 
 
 class SummarySerializer(serializers.Serializer):
     as_of = serializers.DateField(allow_null=True)
-    tables = SummaryTableSerializer(many=True)
+    day = serializers.DateField()
+    summaries = SummaryTableSerializer(many=True)
 
 
 class ExpiringRowSerializer(serializers.Serializer):
