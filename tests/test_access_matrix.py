@@ -415,7 +415,13 @@ def test_it_keeps_the_matrix_rules_explicit():
         ALLOWED,
     ]
     api = Route("api:contributions", "api/v1/contributions/", print, ("api",))
-    assert [expected(api, p) for p in PERSONAS] == [UNAUTHORIZED, ALLOWED, ALLOWED, ALLOWED]
+    assert [expected(api, p) for p in PERSONAS] == [
+        UNAUTHORIZED,
+        FORBIDDEN,
+        ALLOWED,
+        ALLOWED,
+        ALLOWED,
+    ]
     users = Route("admin:auth_user_changelist", "", print, ("admin",))
     assert [expected(users, p) for p in PERSONAS] == [
         LOGIN,

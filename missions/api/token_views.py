@@ -56,8 +56,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
     return render(request, "account/tokens.html", context, status=status)
 
 
-@require_POST
+# The permission first: someone without it gets 403 whatever the method, like every page.
 @permission_required(VIEW_PERMISSION, raise_exception=True)
+@require_POST
 def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     token.revoke()
