@@ -56,13 +56,17 @@ restore: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py restore "$(FILE)"
 
-## bench: time the pages and exports at 1k, 10k and 100k synthetic contributions (bench/README.md)
+## bench: pages, reports, exports and a 20,000-row import on SQLite (1k-100k) and PostgreSQL
+## (10k, 1m), beside their raw SQL, commit a2c1e3b and Datasette (bench/README.md; --quick: minutes)
 bench: $(VENV)/.installed
 	$(PY) -m bench.run $(BENCH_ARGS)
 
-## loadtest: 50 users for 60 s on PostgreSQL; RESTART=1 restarts PostgreSQL halfway (bench/README.md)
+## loadtest: 50 users for 60 s on two app servers and one PostgreSQL, restarted halfway (RESTART=0:
+## not), in a throw-away cluster on port LOADTEST_PG_PORT (empty: the server at 127.0.0.1:5432)
+LOADTEST_PG_PORT ?= 5499
 loadtest: $(VENV)/.installed
-	$(PY) -m loadtest.run $(if $(RESTART),--restart-postgres) $(LOADTEST_ARGS)
+	$(PY) -m loadtest.run $(if $(filter 0,$(RESTART)),,--restart-postgres) \
+		$(if $(LOADTEST_PG_PORT),--own-cluster $(LOADTEST_PG_PORT)) $(LOADTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

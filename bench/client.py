@@ -9,6 +9,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -37,6 +38,8 @@ class Response:
     status: int  # 0 when no HTTP answer came (connection refused or reset)
     ttfb: float  # seconds to the first byte of the body (or of the headers when it is empty)
     seconds: float  # seconds to the last byte
+    # Seconds until the body's second line ended: for a CSV, its first data row after the header.
+    first_row: float | None = None
     size: int = 0
     lines: int = 0
     body: bytes = b""
@@ -62,18 +65,54 @@ class Session:
     def cookie(self, name: str) -> str:
         return next((c.value for c in self.cookies if c.name == name), "")
 
-    def get(self, path: str, *, keep_body: bool = True) -> Response:
-        return self.request(path, keep_body=keep_body)
+    def get(
+        self, path: str, *, keep_body: bool = True, server: str = "", stop_after_lines: int = 0
+    ) -> Response:
+        return self.request(
+            path, keep_body=keep_body, server=server, stop_after_lines=stop_after_lines
+        )
 
-    def post(self, path: str, form: list[tuple[str, str]] | dict[str, str]) -> Response:
+    def post(
+        self, path: str, form: list[tuple[str, str]] | dict[str, str], *, server: str = ""
+    ) -> Response:
         data = urllib.parse.urlencode(form).encode()
-        headers = {
-            "Content-Type": "application/x-www-form-urlencoded",
-            # Django's CSRF check wants the same origin on a form post.
-            "Origin": self.base_url,
-            "Referer": self.base_url + path,
-        }
-        return self.request(path, data=data, headers=headers)
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        return self.request(
+            path, data=data, headers=self._origin(path, server, headers), server=server
+        )
+
+    def post_file(
+        self,
+        path: str,
+        form: list[tuple[str, str]],
+        field_name: str,
+        filename: str,
+        content: bytes,
+        *,
+        server: str = "",
+    ) -> Response:
+        """A multipart/form-data post, as a browser sends a file input."""
+        boundary = "----bench" + uuid.uuid4().hex
+        parts = []
+        for name, value in form:
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                f"{value}\r\n".encode()
+            )
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{field_name}"; '
+            f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode()
+        )
+        data = b"".join(parts) + content + f"\r\n--{boundary}--\r\n".encode()
+        headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        return self.request(
+            path, data=data, headers=self._origin(path, server, headers), server=server
+        )
+
+    def _origin(self, path: str, server: str, headers: dict[str, str]) -> dict[str, str]:
+        # Django's CSRF check wants the same origin on a form post.
+        base = (server or self.base_url).rstrip("/")
+        return {**headers, "Origin": base, "Referer": base + path}
 
     def request(
         self,
@@ -82,9 +121,16 @@ class Session:
         data: bytes | None = None,
         headers: dict[str, str] | None = None,
         keep_body: bool = True,
+        server: str = "",
+        stop_after_lines: int = 0,
     ) -> Response:
-        """Send one request and read the whole answer, timing the first and the last byte."""
-        request = urllib.request.Request(self.base_url + path, data=data, headers=headers or {})
+        """Send one request and read the whole answer, timing the first and the last byte.
+
+        ``server`` sends it to another base URL with the same cookies (two app servers, one
+        session); ``stop_after_lines`` closes the connection once that many lines have come.
+        """
+        base = (server or self.base_url).rstrip("/")
+        request = urllib.request.Request(base + path, data=data, headers=headers or {})
         start = time.perf_counter()
         try:
             try:
@@ -102,11 +148,17 @@ class Session:
                 )
                 parts = [first]
                 size, lines = len(first), first.count(b"\n")
-                while chunk := answer.read(CHUNK):
+                # read1: what has arrived, so that the first row is timed when it comes, not
+                # when 64 KiB have piled up behind it.
+                while chunk := answer.read1(CHUNK):
                     size += len(chunk)
                     lines += chunk.count(b"\n")
+                    if result.first_row is None and lines >= 2:
+                        result.first_row = time.perf_counter() - start
                     if keep_body:
                         parts.append(chunk)
+                    if stop_after_lines and lines >= stop_after_lines:
+                        break
         except (OSError, urllib.error.URLError) as exc:  # refused, reset, timed out
             elapsed = time.perf_counter() - start
             return Response(status=0, ttfb=elapsed, seconds=elapsed, error=repr(exc))
@@ -127,7 +179,9 @@ class Session:
             "csrfmiddlewaretoken": token.group(1).decode(),
         }
         answer = self.post("/login/", form)
-        if answer.status != 302 or "/login/" in answer.location or not self.cookie("sessionid"):
+        # In production the cookie is __Host-sessionid (tracker/settings.py).
+        session = self.cookie("sessionid") or self.cookie("__Host-sessionid")
+        if answer.status != 302 or "/login/" in answer.location or not session:
             raise LoginFailed(
                 f"logging in as {username} gave {answer.status} to {answer.location!r}"
             )

@@ -1,79 +1,146 @@
-"""`make bench`: the tracker at 1,000, 10,000 and 100,000 contributions, measured as users meet it.
+"""`make bench`: the tracker on SQLite and PostgreSQL at growing sizes, measured as users meet it.
 
-For each size: build (or reuse) a SQLite database of synthetic data, count every page's SQL
-queries in-process, time the raw floor, then serve the app with gunicorn (one sync worker, DEBUG
-off) on 127.0.0.1 and time sequential requests after a warm-up, logged in through the login form.
-Prints one table and writes it as JSON to bench/results/. See bench/README.md.
+For each database: build it (or reuse it), count every page's SQL queries in-process and time the
+raw-SQL floor (the reads the ORM ran, replayed straight on the connection), then serve the app
+with gunicorn (one sync worker, DEBUG off) on 127.0.0.1 and time sequential requests after a
+warm-up, logged in through the login form. Then, in the same run: a baseline commit served from a
+temporary git worktree, Datasette on the same SQLite file, and a 20,000-row import. Prints one
+table and the verdict on the targets, and writes it all as JSON to bench/results/.
+See bench/README.md.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
-import math
 import os
 import platform
 import secrets
 import sqlite3
-import statistics
 import subprocess
 import sys
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-from bench import report
+from bench import baseline, datasette, imports, report
 from bench.client import Session
-from bench.floor import busiest_mission, measure_floor
-from bench.server import ROOT, Server, gunicorn, production_env, stop_on_sigterm
+from bench.databases import (
+    DATA,
+    USERNAME,
+    Database,
+    django_side,
+    ensure_postgres,
+    ensure_sqlite,
+    env_for,
+)
+from bench.measure import time_export, time_first_row, time_page
+from bench.server import ROOT, gunicorn, production_env, stop_on_sigterm
 
-DATA = ROOT / "bench" / "data"
 RESULTS = ROOT / "bench" / "results"
-USERNAME = "bench"
+AS_OF = "2025-05-01"
 PAGES = {
     "table": "/",
+    "table_as_of": f"/?as_of={AS_OF}",
     "table_filter": "/?status=explored",
+    "table_as_of_corrected": f"/?as_of={AS_OF}&corrected=1",
     "dashboard": "/dashboard/",
     "mission": "/missions/{mission}/",
+    "summary": "/reports/summary/",
+    "expiring": "/reports/expiring/",
+    # A period with changes in it (the synthetic documents end in mid-2026; the default is the
+    # last three months).
+    "changes": "/reports/changes/?from=2026-03-01&to=2026-05-31",
     "admin": "/admin/missions/statement/",
 }
-# Appended to an export's path: a search that matches nothing.
-EMPTY_FILTER = "&q=no-such-contribution-anywhere"
 EXPORTS = {
     "csv": "/reports/contributions/?format=csv",
     "xlsx": "/reports/contributions/?format=xlsx",
+    "expiring_csv": "/reports/expiring/?format=csv",
+    "changes_csv": "/reports/changes/?from=2026-03-01&to=2026-05-31&format=csv",
 }
+# Above --full-exports-up-to, only this export is requested, and only to its first data row.
+FIRST_ROW_EXPORT = "csv"
 
 
-def main() -> int:
-    stop_on_sigterm()
+def _sizes(text: str) -> list[int]:
+    return [int(size.replace("_", "")) for size in text.split(",") if size.strip()]
+
+
+def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000,100000")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--warmup", type=int, default=3, help="unmeasured requests per page")
-    parser.add_argument("--runs", type=int, default=15, help="measured requests per page")
-    parser.add_argument("--export-runs", type=int, default=3, help="measured per export")
-    parser.add_argument(
+    add = parser.add_argument
+    add("--sqlite-sizes", help="comma-separated; empty: none (default 1000,10000,100000)")
+    add("--postgres-sizes", help="comma-separated; empty: none (default 10000,1000000)")
+    add(
+        "--postgres-url",
+        default="postgres://postgres@127.0.0.1:5432/postgres",
+        help="the PostgreSQL server; the bench's databases are named bench_10k, bench_1m, ...",
+    )
+    add("--seed", type=int, default=1)
+    add("--rebuild", action="store_true", help="build every database again")
+    add("--baseline", default=baseline.DEFAULT_COMMIT, help="commit to compare with; '' for none")
+    add("--baseline-size", type=int, default=0, help="default: the largest SQLite size")
+    add("--no-datasette", action="store_true")
+    add("--import-rows", type=int, help="0: no import (default 20000)")
+    add("--import-engines", default="sqlite,postgresql")
+    add(
+        "--full-exports-up-to",
+        type=int,
+        default=100000,
+        help="larger sizes: the CSV's first row only, no full exports",
+    )
+    add("--warmup", type=int, default=3, help="unmeasured requests per page")
+    add("--runs", type=int, default=15, help="measured requests per page")
+    add("--export-runs", type=int, default=3, help="measured per export")
+    add(
         "--budget",
         type=float,
         default=40,
-        help="seconds per page or export; a slow one is measured fewer times (at least 3)",
+        help="seconds per page or export; a slow one is measured fewer times (at least 1)",
     )
-    args = parser.parse_args()
-    sizes = [int(size) for size in args.sizes.split(",")]
+    add(
+        "--quick",
+        action="store_true",
+        help="prove the harness in a few minutes: 1,000 contributions on each engine, a 1,000-row "
+        "import, fewer requests (the targets are only checked at full size)",
+    )
+    args = parser.parse_args(argv)
+    # --quick changes the defaults; what is given explicitly still counts.
+    defaults = (
+        ("1000", "1000", 1000) if args.quick else ("1000,10000,100000", "10000,1000000", 20000)
+    )
+    for name, default in zip(
+        ("sqlite_sizes", "postgres_sizes", "import_rows"), defaults, strict=True
+    ):
+        if getattr(args, name) is None:
+            setattr(args, name, default)
+    if args.quick:
+        args.warmup, args.runs, args.export_runs = 1, 3, 1
+    args.sqlite = _sizes(args.sqlite_sizes)
+    args.postgres = _sizes(args.postgres_sizes)
+    args.engines = [e.strip() for e in args.import_engines.split(",") if e.strip()]
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    stop_on_sigterm()
+    args = arguments(argv)
     started = time.monotonic()
     results: dict[str, Any] = {
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "seed": args.seed,
+        "commit": subprocess.run(
+            ["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip(),
         "machine": {
             "cpus": os.cpu_count(),
+            "load_average_at_start": os.getloadavg(),
             "python": platform.python_version(),
             "sqlite": sqlite3.sqlite_version,
         },
-        "settings": {"warmup": args.warmup, "runs": args.runs, "export_runs": args.export_runs},
-        "sizes": {},
+        "settings": {k: v for k, v in vars(args).items() if isinstance(v, int | str | float)},
+        "runs": {},
     }
     # With DEBUG off, pages name their static files through collectstatic's manifest.
     subprocess.run(
@@ -82,208 +149,123 @@ def main() -> int:
         env=production_env("sqlite://:memory:"),
         check=True,
     )
-    for size in sizes:
-        print(f"== {size:,} contributions", flush=True)
-        results["sizes"][str(size)] = bench_size(size, args)
+    databases: list[Database] = []
+    password = secrets.token_urlsafe(24)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"bench-{datetime.now(UTC):%Y%m%d-%H%M%S}.json"
+
+    def save() -> None:
+        # After every step, so that an interrupted run keeps what it measured.
+        out.write_text(json.dumps(results, indent=2) + "\n")
+
+    for size in args.sqlite:
+        print(f"== SQLite, {size:,} contributions", flush=True)
+        database = ensure_sqlite(size, args.seed, password, rebuild=args.rebuild)
+        results["runs"][database.label] = bench_database(database, password, args)
+        databases.append(database)
+        save()
+    for size in args.postgres:
+        print(f"== PostgreSQL, {size:,} contributions", flush=True)
+        database = ensure_postgres(
+            args.postgres_url, size, args.seed, password, rebuild=args.rebuild
+        )
+        results["runs"][database.label] = bench_database(database, password, args)
+        databases.append(database)
+        save()
+    largest_sqlite = max(
+        (d for d in databases if d.engine == "sqlite"), key=lambda d: d.contributions, default=None
+    )
+    if args.baseline and args.sqlite:
+        size = args.baseline_size or max(args.sqlite)
+        print(f"== baseline {args.baseline}, SQLite, {size:,} contributions", flush=True)
+        results["baseline"] = baseline.bench(args.baseline, size, args, PAGES, EXPORTS)
+        save()
+    if largest_sqlite and not args.no_datasette:
+        print(f"== Datasette, {largest_sqlite.label}", flush=True)
+        results["datasette"] = datasette.bench(largest_sqlite, args)
+        save()
+    if args.import_rows:
+        results["imports"] = {}
+        for engine in args.engines:
+            print(f"== import of {args.import_rows:,} rows, {engine}", flush=True)
+            results["imports"][engine] = imports.bench(engine, args, password)
+            save()
     results["seconds"] = round(time.monotonic() - started, 1)
+    results["machine"]["load_average_at_end"] = os.getloadavg()
     results["targets"] = report.targets(results)
 
     print()
     print(report.table(results))
     print()
     print(report.verdict_lines(results["targets"]))
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    out = RESULTS / f"bench-{stamp}.json"
-    out.write_text(json.dumps(results, indent=2) + "\n")
+    save()
     print(f"\nWritten to {out.relative_to(ROOT)} after {results['seconds']:.0f} s.")
     return 0
 
 
-def bench_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
-    password = secrets.token_urlsafe(24)
-    database, built = ensure_database(size, args.seed, password)
-    env = production_env(f"sqlite:///{database}", BENCH_USERNAME=USERNAME, BENCH_PASSWORD=password)
-    mission = busiest_mission(database)
-    paths = {name: path.format(mission=mission) for name, path in PAGES.items()}
-    paths.update(EXPORTS)
+def targets_for(database: Database, mission: int | None, args: argparse.Namespace) -> dict:
+    """What to measure at this size: every page; every export in full up to
+    --full-exports-up-to, above it only the CSV's first data row."""
+    full = database.contributions <= args.full_exports_up_to
+    pages = {
+        name: {"path": path.format(mission=mission), "mode": "page"} for name, path in PAGES.items()
+    }
+    if full:
+        exports = {name: {"path": path, "mode": "export"} for name, path in EXPORTS.items()}
+    else:
+        exports = {FIRST_ROW_EXPORT: {"path": EXPORTS[FIRST_ROW_EXPORT], "mode": "first_row"}}
+    return pages | exports
 
-    print("  counting queries in-process", flush=True)
+
+def bench_database(database: Database, password: str, args: argparse.Namespace) -> dict:
+    env = env_for(database, password)
+    mission = json.loads(django_side(env, "busiest-mission"))
+    targets = targets_for(database, mission, args)
+    print("  counting queries and timing the raw-SQL floor in-process", flush=True)
     # The test client calls itself "testserver".
     in_process = {**env, "ALLOWED_HOSTS": "127.0.0.1,testserver"}
-    queries = json.loads(_django_side(in_process, "queries", json.dumps(paths)))
-    print("  timing the raw floor", flush=True)
-    run: dict[str, Any] = {"build_seconds": built, "queries": queries}
-    run["floor"] = measure_floor(database)
-    run["pages"], run["exports"] = {}, {}
-    with gunicorn(env, DATA / f"gunicorn-{size}.log") as server:
+    floors = json.loads(
+        django_side(in_process, "measure", json.dumps(targets), f"--budget={args.budget / 2}")
+    )
+    run: dict[str, Any] = {
+        "engine": database.engine,
+        "contributions": database.contributions,
+        "build_seconds": database.build_seconds,
+        "floors": floors,
+        "pages": {},
+        "exports": {},
+    }
+    log = DATA / f"gunicorn-{database.engine}-{database.contributions}.log"
+    with gunicorn(env, log) as server:
         session = Session(server.base_url)
         session.login(USERNAME, password)
-        for name in PAGES:
-            print(f"  {name}", flush=True)
-            page = time_page(session, paths[name], args.warmup, args.runs, args.budget)
-            page["queries"] = queries[name]["queries"]
-            run["pages"][name] = page
-    for name in EXPORTS:
+        for name, target in targets.items():
+            if target["mode"] == "page":
+                print(f"  {name}", flush=True)
+                run["pages"][name] = time_page(
+                    session, target["path"], args.warmup, args.runs, args.budget
+                )
+            elif target["mode"] == "first_row":
+                print(f"  {name}: first row only", flush=True)
+                run["exports"][name] = time_first_row(session, target["path"])
+    for name, target in targets.items():
+        if target["mode"] != "export":
+            continue
         print(f"  {name} export", flush=True)
         # A fresh worker per export: Python keeps freed memory, so after the pages an export
         # could grow inside memory that, say, the dashboard took, and seem to add nothing.
-        with gunicorn(env, DATA / f"gunicorn-{size}-{name}.log") as server:
+        with gunicorn(env, DATA / f"gunicorn-{database.engine}-{name}.log") as server:
             session = Session(server.base_url)
             session.login(USERNAME, password)
-            export = time_export(server, session, paths[name], size, args.export_runs, args.budget)
-        export["queries"] = queries[name]["queries"]
-        run["exports"][name] = export
+            run["exports"][name] = time_export(
+                server,
+                session,
+                target["path"],
+                database.contributions,
+                args.export_runs,
+                args.budget,
+            )
     return run
-
-
-def ensure_database(size: int, seed: int, password: str) -> tuple[Path, float | None]:
-    """The database for ``size`` and ``seed``, built unless an identical one is there.
-
-    A stamp beside the file records what built it (size, seed, generator source); it is only
-    written after a complete build, so an interrupted build is never reused.
-    """
-    DATA.mkdir(parents=True, exist_ok=True)
-    database = DATA / f"bench-{size}-seed{seed}.sqlite3"
-    stamp_file = database.with_suffix(".json")
-    generator = hashlib.sha256()
-    for source in ("synthetic.py", "synthetic_vocabulary.py"):
-        generator.update((ROOT / "missions" / source).read_bytes())
-    stamp = {"contributions": size, "seed": seed, "generator": generator.hexdigest()}
-    env = production_env(f"sqlite:///{database}", BENCH_USERNAME=USERNAME, BENCH_PASSWORD=password)
-    reuse = database.exists() and stamp_file.exists()
-    if reuse and json.loads(stamp_file.read_text()) == stamp:
-        print("  reusing", database.relative_to(ROOT), flush=True)
-        _django_side(env, "prepare", "--contributions", str(size), "--seed", str(seed))
-        return database, None
-    for stale in (database, stamp_file):
-        stale.unlink(missing_ok=True)
-    print("  building", database.relative_to(ROOT), flush=True)
-    started = time.monotonic()
-    _django_side(env, "prepare", "--contributions", str(size), "--seed", str(seed))
-    seconds = round(time.monotonic() - started, 1)
-    stamp_file.write_text(json.dumps(stamp) + "\n")
-    print(f"  built in {seconds:.0f} s", flush=True)
-    return database, seconds
-
-
-def _django_side(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.django_side", *args],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        check=False,
-    )
-    if done.returncode:
-        raise SystemExit(f"bench.django_side {args[0]} failed (exit {done.returncode})")
-    return done.stdout.decode()
-
-
-def percentile(samples: list[float], share: float) -> float:
-    """Nearest-rank percentile: with 15 samples, p95 is the slowest."""
-    ordered = sorted(samples)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
-
-
-def affordable(runs: int, seconds: float, budget: float) -> int:
-    """How many of ``runs`` requests of ``seconds`` each fit in ``budget``: at least 3 (fewer
-    only if fewer were asked), except for a request that alone eats half the budget: one."""
-    if seconds > budget / 2:
-        return 1
-    return max(min(3, runs), min(runs, int(budget / max(seconds, 1e-3))))
-
-
-def time_page(session: Session, path: str, warmup: int, runs: int, budget: float) -> dict[str, Any]:
-    first = session.get(path)
-    if first.status != 200:
-        outcome = "missing" if first.status == 404 else f"HTTP {first.status}"
-        return {"path": path, "outcome": outcome, "median_ms": None}
-    # A page that takes seconds is warm after one request; more would only eat the budget.
-    if first.seconds * warmup <= budget / 5:
-        for _ in range(warmup - 1):
-            session.get(path)
-    runs = affordable(runs, first.seconds, budget)
-    samples = []
-    for _ in range(runs):
-        answer = session.get(path, keep_body=False)
-        if answer.status != 200:
-            return {"path": path, "outcome": f"HTTP {answer.status}", "median_ms": None}
-        samples.append(answer.seconds * 1000)
-    return {
-        "path": path,
-        "outcome": "ok",
-        "median_ms": statistics.median(samples),
-        "p95_ms": percentile(samples, 0.95),
-        "runs": len(samples),
-        "samples_ms": [round(s, 2) for s in samples],
-        "bytes": first.size,
-    }
-
-
-def time_export(
-    server: Server, session: Session, path: str, size: int, runs: int, budget: float
-) -> dict[str, Any]:
-    """An export that matches no row first (imports and code paths warm, nothing to hold), then
-    the full export once unmeasured and ``runs`` times measured. The worker's peak memory is
-    reset before each full export and read after it: what that export added to the memory in
-    use. The first full one on a fresh worker is the telling figure, later ones reuse memory."""
-    worker = server.worker_pids()[0]
-    empty = session.get(path + EMPTY_FILTER, keep_body=False)
-    if empty.status != 200:
-        outcome = "missing" if empty.status == 404 else f"HTTP {empty.status}"
-        return {"path": path, "outcome": outcome, "median_s": None}
-    answers, added, method = [], [], "clear_refs"
-    for _ in range(1 + runs):
-        reset = _reset_peak(worker)
-        method = method if reset else "high-water mark before/after"
-        before = _memory_kib(worker, "VmRSS" if reset else "VmHWM")
-        answer = session.get(path, keep_body=False)
-        added.append(max(0, _memory_kib(worker, "VmHWM") - before) / 1024)
-        if answer.status != 200:
-            return {"path": path, "outcome": f"HTTP {answer.status}", "median_s": None}
-        answers.append(answer)
-        runs = min(runs, affordable(runs, answers[0].seconds, budget))
-        if len(answers) > runs:
-            break
-    warm, measured = answers[0], answers[1:]
-    seconds = [a.seconds for a in measured]
-    ttfb = [a.ttfb * 1000 for a in measured]
-    median = statistics.median(seconds)
-    # CSV: one line per contribution plus the header; XLSX is a zip, so count the contributions.
-    rows = warm.lines - 1 if "csv" in path else size
-    return {
-        "path": path,
-        "outcome": "ok",
-        "rows": rows,
-        "bytes": warm.size,
-        "runs": len(seconds),
-        "median_s": median,
-        "p95_s": percentile(seconds, 0.95),
-        "rows_per_second": rows / median,
-        "ttfb_median_ms": statistics.median(ttfb),
-        "ttfb_samples_ms": [round(t, 1) for t in ttfb],
-        "peak_added_mib": max(added),
-        "peak_added_samples_mib": [round(a, 2) for a in added],
-        "peak_method": method,
-        "worker_hwm_mib": _memory_kib(worker, "VmHWM") / 1024,
-    }
-
-
-def _reset_peak(pid: int) -> bool:
-    """Reset the process's peak RSS (VmHWM) to its current RSS; Linux 4.0+, needs permission."""
-    try:
-        Path(f"/proc/{pid}/clear_refs").write_text("5")
-    except OSError:
-        return False
-    return True
-
-
-def _memory_kib(pid: int, key: str) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(key + ":"):
-            return int(line.split()[1])
-    raise KeyError(key)
 
 
 if __name__ == "__main__":

@@ -34,10 +34,24 @@ def production_env(database_url: str, **extra: str) -> dict[str, str]:
     return env
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+# Servers listen on a port of this range (BENCH_PORTS=first-last), never on a random one: on a
+# shared machine every user of it keeps to a range of its own.
+PORTS = os.environ.get("BENCH_PORTS", "8500-8599")
+
+
+def free_port(skip: tuple[int, ...] = ()) -> int:
+    """The first port of ``PORTS`` that nothing listens on (and not in ``skip``)."""
+    first, last = (int(p) for p in PORTS.split("-"))
+    for port in range(first, last + 1):
+        if port in skip:
+            continue
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {PORTS} (BENCH_PORTS)")
 
 
 @dataclass
@@ -76,14 +90,21 @@ def stop_on_sigterm() -> None:
 
 @contextmanager
 def gunicorn(
-    env: dict[str, str], log: Path, *, workers: int = 1, timeout: int = 600
+    env: dict[str, str],
+    log: Path,
+    *,
+    workers: int = 1,
+    timeout: int = 600,
+    port: int | None = None,
+    cwd: Path = ROOT,
+    python: str = sys.executable,
 ) -> Iterator[Server]:
-    """gunicorn with ``workers`` sync workers on a free port; stopped (its whole process group)
-    when the block ends, also on an error or Ctrl-C."""
-    port = free_port()
-    log.parent.mkdir(parents=True, exist_ok=True)
+    """gunicorn with ``workers`` sync workers on ``port`` (default: a free one); stopped (its
+    whole process group) when the block ends, also on an error or Ctrl-C. ``cwd`` and ``python``
+    serve another checkout (the bench's baseline commit) with its own interpreter."""
+    port = port or free_port()
     command = [
-        sys.executable,
+        python,
         "-m",
         "gunicorn",
         "tracker.wsgi:application",
@@ -96,10 +117,28 @@ def gunicorn(
         # No control socket: its default path is shared by every gunicorn of the same user.
         "--no-control-socket",
     ]
+    with serve(command, env, log, port, cwd=cwd, ready_path="/login/", workers=workers) as server:
+        yield server
+
+
+@contextmanager
+def serve(
+    command: list[str],
+    env: dict[str, str],
+    log: Path,
+    port: int,
+    *,
+    cwd: Path = ROOT,
+    ready_path: str = "/",
+    workers: int = 0,
+) -> Iterator[Server]:
+    """Run ``command`` (a server on 127.0.0.1:``port``) in its own process group until the block
+    ends; ready once ``ready_path`` answers 200 and (gunicorn) ``workers`` workers run."""
+    log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as output:
         process = subprocess.Popen(
             command,
-            cwd=ROOT,
+            cwd=cwd,
             env=env,
             stdout=output,
             stderr=subprocess.STDOUT,
@@ -107,7 +146,7 @@ def gunicorn(
         )
     server = Server(f"http://127.0.0.1:{port}", process, log)
     try:
-        _wait_until_serving(server, workers)
+        _wait_until_serving(server, workers, ready_path)
         yield server
     finally:
         stop(process)
@@ -126,13 +165,15 @@ def stop(process: subprocess.Popen) -> None:
         pass
 
 
-def _wait_until_serving(server: Server, workers: int, seconds: float = 60) -> None:
+def _wait_until_serving(
+    server: Server, workers: int, ready_path: str = "/login/", seconds: float = 60
+) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             raise RuntimeError(f"gunicorn stopped at start-up:\n{server.log_tail()}")
         try:
-            with urllib.request.urlopen(server.base_url + "/login/", timeout=5) as answer:
+            with urllib.request.urlopen(server.base_url + ready_path, timeout=5) as answer:
                 if answer.status == 200 and len(server.worker_pids()) >= workers:
                     return
         except OSError:

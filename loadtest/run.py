@@ -1,9 +1,12 @@
-"""`make loadtest`: 50 simulated users for 60 seconds against gunicorn (2 workers) on PostgreSQL.
+"""`make loadtest`: 50 simulated users for 60 seconds against two app servers (gunicorn, 2 workers
+each, on two ports) on one PostgreSQL.
 
 Viewers and analysts log in through the login form, then mix table pages with filters, mission
-pages, the dashboard, CSV exports and (analysts) admin saves of a statement's notes. Reports
-requests per second, p50/p95/p99 per kind and the errors; exits 1 on any error or any lost save.
-With --restart-postgres, PostgreSQL is restarted halfway: requests in flight may fail, but the app
+pages, the dashboard, CSV exports and (analysts) admin saves of a statement's notes and small
+imports; every request goes to either server, a form loaded from one is posted to the other, and
+an import previewed on one is confirmed on the other. Reports requests per second, p50/p95/p99
+per kind and the errors; exits 1 on any error or any lost save or import. With
+--restart-postgres, PostgreSQL is restarted halfway: requests in flight may fail, but the app
 must recover by itself within 5 seconds and lose nothing. See bench/README.md.
 """
 
@@ -20,27 +23,49 @@ import sys
 import threading
 import time
 import urllib.parse
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import psycopg
 
-from bench.server import ROOT, gunicorn, production_env, stop_on_sigterm
+from bench.client import Session
+from bench.imports import export_rows
+from bench.server import ROOT, free_port, gunicorn, production_env, stop_on_sigterm
+from loadtest.cluster import own_cluster
 from loadtest.users import Shared, SimulatedUser
-from loadtest.verify import lost_saves, stored_notes
+from loadtest.verify import lost_imports, lost_saves, stored_imports, stored_notes
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/tracker_load"
 RECOVERY_LIMIT = 5.0
-KINDS = ("table", "table_filter", "mission", "dashboard", "csv_export", "admin_form", "admin_save")
+KINDS = (
+    "table",
+    "table_filter",
+    "mission",
+    "dashboard",
+    "csv_export",
+    "admin_form",
+    "admin_save",
+    "import_preview",
+    "import_confirm",
+)
 
 
 def main() -> int:
     stop_on_sigterm()
     args = _arguments()
+    with own_cluster(args) as database_url:
+        args.database_url = database_url
+        return load_test(args)
+
+
+def load_test(args: argparse.Namespace) -> int:
     password = secrets.token_urlsafe(24)
+    # One environment for every server: the same SECRET_KEY, so a session or a CSRF token made
+    # by one is good on the other, as behind a load balancer.
     env = production_env(args.database_url, LOADTEST_PASSWORD=password, CONN_MAX_AGE="60")
-    print(f"== database {urllib.parse.urlsplit(args.database_url).path[1:]}", flush=True)
+    print(f"== database {args.database_url}", flush=True)
     recreate_database(args.database_url)
     targets = json.loads(
         _run(
@@ -54,15 +79,31 @@ def main() -> int:
         )
     )
     _run(env, "manage.py", "collectstatic", "--noinput", "--verbosity=0")
-    log = ROOT / "bench" / "data" / "gunicorn-loadtest.log"
-    with gunicorn(env, log, workers=2, timeout=60) as server:
-        print(f"== {args.users} users on {server.base_url}, {args.duration:.0f} s", flush=True)
-        shared, restart = run_users(server.base_url, password, targets, args)
+    with ExitStack() as stack:
+        servers = []
+        for number in range(1, args.servers + 1):
+            # A temporary folder of its own per server, as on two hosts: nothing an app server
+            # keeps on its disk can be seen by the other.
+            tmp = ROOT / "bench" / "data" / f"loadtest-server-{number}-tmp"
+            tmp.mkdir(parents=True, exist_ok=True)
+            port = free_port(skip=tuple(int(s.base_url.rsplit(":", 1)[1]) for s in servers))
+            log = ROOT / "bench" / "data" / f"gunicorn-loadtest-{number}.log"
+            server_env = {**env, "TMPDIR": str(tmp)}
+            servers.append(
+                stack.enter_context(gunicorn(server_env, log, workers=2, timeout=60, port=port))
+            )
+        urls = [server.base_url for server in servers]
+        print(f"== {args.users} users on {', '.join(urls)}, {args.duration:.0f} s", flush=True)
+        shared, restart = run_users(urls, password, targets, args)
     results = summarize(shared, restart, args)
     stored = stored_notes(args.database_url, list(targets["statements"]))
     results["lost_saves"] = lost_saves(shared.saves, targets["statements"], stored)
+    imported = stored_imports(args.database_url, [i.reference for i in shared.imports])
+    results["lost_imports"] = lost_imports(shared.imports, imported)
     # Every save with its base and outcome, so that a reported loss can be traced afterwards.
     results["save_log"] = [dataclasses.asdict(save) for save in shared.saves]
+    results["import_log"] = [dataclasses.asdict(done) for done in shared.imports]
+    results["servers"] = urls
     results["verdict"] = verdict(results, args)
     print_report(results)
     out = ROOT / "bench" / "results" / f"loadtest-{datetime.now(UTC):%Y%m%d-%H%M%S}.json"
@@ -80,8 +121,18 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--contributions", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--think", default="1,5", help="seconds between tasks: min,max")
+    parser.add_argument("--no-imports", dest="imports", action="store_false")
+    parser.add_argument("--servers", type=int, default=2, help="app servers, each on its port")
     parser.add_argument("--database-url", default=DEFAULT_DATABASE)
     parser.add_argument("--restart-postgres", action="store_true")
+    parser.add_argument(
+        "--own-cluster",
+        type=int,
+        default=0,
+        metavar="PORT",
+        help="create a throw-away PostgreSQL cluster on PORT for the run (and drop it after), so "
+        "that the restart stops no one else's database; --database-url's name is used in it",
+    )
     parser.add_argument(
         "--cluster",
         default=None,
@@ -92,11 +143,13 @@ def _arguments() -> argparse.Namespace:
     host = urllib.parse.urlsplit(args.database_url).hostname
     if host not in {"127.0.0.1", "localhost"}:
         parser.error("the load test only runs against a PostgreSQL server on 127.0.0.1")
-    if args.cluster is None:
+    if args.own_cluster:
+        args.cluster = None  # set by own_cluster once it exists
+    elif args.cluster is None:
         config = Path("/etc/postgresql")
         versions = sorted(p.name for p in config.iterdir()) if config.is_dir() else []
         args.cluster = f"{versions[-1]} main" if versions else ""
-    if args.restart_postgres and args.cluster == "":
+    if args.restart_postgres and args.cluster == "" and not args.own_cluster:
         parser.error("no PostgreSQL cluster found in /etc/postgresql; name one with --cluster")
     return args
 
@@ -123,11 +176,13 @@ def _run(env: dict[str, str], *args: str) -> str:
 
 
 def run_users(
-    base_url: str, password: str, targets: dict[str, Any], args: argparse.Namespace
+    urls: list[str], password: str, targets: dict[str, Any], args: argparse.Namespace
 ) -> tuple[Shared, dict[str, float]]:
-    shared = Shared(base_url, password, targets, time.monotonic(), math.inf, args.think)
+    shared = Shared(urls, password, targets, time.monotonic(), math.inf, args.think)
+    if targets["analysts"] and args.imports:
+        share_import_rows(shared, targets["analysts"], password)
     users = [
-        SimulatedUser(shared, name, name in targets["analysts"], seed=args.seed * 1000 + i)
+        SimulatedUser(shared, name, name in targets["analysts"], seed=args.seed * 1000 + i, index=i)
         for i, name in enumerate([*targets["analysts"], *targets["viewers"]])
     ]
     for user in users:  # logins are slow by design (password hashing): before the clock runs
@@ -149,6 +204,20 @@ def run_users(
     if restarter:
         restarter.join()
     return shared, restart
+
+
+def share_import_rows(shared: Shared, analysts: list[str], password: str) -> None:
+    """The contributions CSV, dealt out to the analysts: each imports only its own rows, so
+    that two imports never race for one contribution (the saves collide enough)."""
+    session = Session(shared.servers[0])
+    session.login(analysts[0], password)
+    export = session.get("/reports/contributions/?format=csv")
+    if export.status != 200:
+        raise SystemExit(f"the CSV export for the imports gave {export.status}")
+    columns, rows = export_rows(export.body)
+    shared.import_columns = columns
+    for index, name in enumerate(analysts):
+        shared.import_rows[name] = rows[index :: len(analysts)]
 
 
 def restart_postgres(shared: Shared, args: argparse.Namespace, times: dict[str, float]) -> None:
@@ -204,6 +273,10 @@ def summarize(shared: Shared, restart: dict[str, float], args: argparse.Namespac
             outcome: sum(s.outcome == outcome for s in shared.saves)
             for outcome in ("saved", "conflict", "error")
         },
+        "imports": {
+            outcome: sum(i.outcome == outcome for i in shared.imports)
+            for outcome in ("saved", "conflict", "error")
+        },
         "errors": len(errors),
         "error_samples": [f"{r.kind} at {r.start:.1f}s: {r.detail}" for r in errors[:20]],
         "restart": restart or None,
@@ -221,9 +294,11 @@ def summarize(shared: Shared, restart: dict[str, float], args: argparse.Namespac
         recovered = (
             0.0 if last_failure is None else max(0.0, last_failure - restart["database_back"])
         )
+        outside = [r for r in errors if r not in inside]
         results["restart"] |= {
             "failed_in_flight": len(inside),
-            "failed_outside_window": len(errors) - len(inside),
+            "failed_outside_window": len(outside),
+            "outside_window": [f"{r.kind} at {r.start:.1f}s: {r.detail}" for r in outside],
             "recovery_s": recovered,
         }
     return results
@@ -242,7 +317,9 @@ def verdict(results: dict, args: argparse.Namespace) -> list[str]:
             failures.append(f"recovery took {restart['recovery_s']:.1f} s (limit {RECOVERY_LIMIT})")
     elif results["errors"]:
         failures.append(f"{results['errors']} requests failed")
-    failures += results["lost_saves"]
+    failures += results["lost_saves"] + results["lost_imports"]
+    if args.imports and args.analysts and not results["imports"]["saved"]:
+        failures.append("no import was confirmed, so imports across servers were not tested")
     if not results["saves"]["saved"] and args.analysts:
         failures.append("no analyst save succeeded, so nothing was tested")
     return failures
@@ -250,11 +327,13 @@ def verdict(results: dict, args: argparse.Namespace) -> list[str]:
 
 def print_report(results: dict) -> None:
     print()
-    print(f"{'kind':<12} {'requests':>8} {'errors':>6} {'conflicts':>9} {'p50 ms':>8} "
-          f"{'p95 ms':>8} {'p99 ms':>8}")  # fmt: skip
+    print(
+        f"{'kind':<14} {'requests':>8} {'errors':>6} {'conflicts':>9} {'p50 ms':>8} "
+        f"{'p95 ms':>8} {'p99 ms':>8}"
+    )
     for kind, row in results["kinds"].items():
         print(
-            f"{kind:<12} {row['requests']:>8} {row['errors']:>6} {row['conflicts']:>9} "
+            f"{kind:<14} {row['requests']:>8} {row['errors']:>6} {row['conflicts']:>9} "
             f"{row['p50_ms']:>8.0f} {row['p95_ms']:>8.0f} {row['p99_ms']:>8.0f}"
         )
     saves = results["saves"]
@@ -273,8 +352,14 @@ def print_report(results: dict) -> None:
         )
     for line in results["error_samples"]:
         print("  error:", line)
-    print("Every successful save is stored or built upon." if not results["lost_saves"] else "")
-    for line in results["lost_saves"]:
+    imports = results["imports"]
+    print(
+        f"imports (previewed on one server, confirmed on the other): {imports['saved']} "
+        f"confirmed, {imports['conflict']} refused as conflicts, {imports['error']} failed"
+    )
+    lost = results["lost_saves"] + results["lost_imports"]
+    print("Every successful save and import is stored or built upon." if not lost else "")
+    for line in lost:
         print("  LOST:", line)
     print("PASS" if not results["verdict"] else "FAIL: " + "; ".join(results["verdict"]))
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,7 +11,12 @@ class MissionsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from missions.data_version import install_triggers
         from missions.session_security import record_login
 
         # Each login notes its time (the absolute session lifetime) and the second factor.
         user_logged_in.connect(record_login, dispatch_uid="missions.record_login")
+        # After every migrate (test databases too): tables added later get their trigger.
+        post_migrate.connect(
+            install_triggers, sender=self, dispatch_uid="missions_data_version_triggers"
+        )

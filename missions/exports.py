@@ -258,9 +258,17 @@ class Export:
     header: list[str]
     rows: Iterable[Row]
     widths: list[int] = field(default_factory=list)
+    # Which view the file holds, for its name: "as-of-2025-05-01_eu". Empty: today's data.
+    view: str = ""
 
     def filename(self, fmt: ExportFormat, today: date) -> str:
-        return f"{self.name}_{today.isoformat()}{fmt.filename_suffix}"
+        """``contributions_2026-12-01.csv`` for today's table; an as-of view is named after its
+        day instead (``contributions_as-of-2025-05-01_eu.xlsx``), so that two different views
+        never download under the same name."""
+        stem = self.view if self.view.startswith("as-of-") else f"{today.isoformat()}"
+        if self.view and not self.view.startswith("as-of-"):
+            stem = f"{stem}_{self.view}"
+        return f"{self.name}_{stem}{fmt.filename_suffix}"
 
 
 def rows_from(items: Iterable[T], columns: Sequence[Column[T]]) -> Iterator[list[Cell]]:

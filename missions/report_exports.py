@@ -7,6 +7,7 @@ and the ``report`` command both build their file here, so they write the same by
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from datetime import date
 
@@ -132,7 +133,28 @@ def contributions_export(params: QueryDict, today: date) -> tuple[ContributionFi
         CONTRIBUTION_COLUMNS,
         chosen_columns(params),
     )
+    export.view = view_name(filterset)
     return filterset, export
+
+
+def view_name(filterset: ContributionFilter) -> str:
+    """The filtered view in a few words for a file name: "as-of-2025-05-01_corrected_eu"."""
+    if not filterset.is_valid():
+        return ""
+    cleaned = filterset.form.cleaned_data
+    parts = []
+    if cleaned.get("as_of"):
+        parts.append(f"as-of-{cleaned['as_of'].isoformat()}")
+    if cleaned.get("corrected"):
+        parts.append("corrected")
+    parts += [str(org.acronym) for org in cleaned.get("organization") or []]
+    parts += [str(region.name) for region in cleaned.get("region") or []]
+    parts += list(cleaned.get("status") or [])
+    if cleaned.get("document"):
+        parts.append(cleaned["document"].reference)
+    words = "_".join(parts)
+    # Letters, digits and dashes only: the name goes into a header and onto a desktop.
+    return re.sub(r"[^a-z0-9_-]+", "-", words.lower()).strip("-")[:80]
 
 
 def _sorted_as_page(

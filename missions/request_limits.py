@@ -21,6 +21,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.handlers.wsgi import LimitedStream
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -108,7 +109,14 @@ def upload_slot(key: str, slots: int) -> Iterator[bool]:
     """One of ``slots`` places for ``key``, shared by every worker process of this host: a lock
     on one of ``slots`` files, which the system releases even if the process is killed. Yields
     False when every place is taken."""
-    name = hashlib.sha256(key.encode()).hexdigest()[:32]
+    # Accounts are numbered per database: two sites (or checkouts, or test runs) on one host
+    # must not share a slot.
+    database = connection.settings_dict
+    site = (
+        f"{settings.BASE_DIR} {database.get('HOST') or ''}:{database.get('PORT') or ''}"
+        f"/{database['NAME']}"
+    )
+    name = hashlib.sha256(f"{site} {key}".encode()).hexdigest()[:32]
     folder = _slot_folder()
     for number in range(slots):
         fd = os.open(folder / f"{name}-{number}.lock", os.O_RDWR | os.O_CREAT, 0o600)

@@ -103,3 +103,10 @@ def portfolio(size: int, *, document_date: date = date(2025, 4, 4)) -> list[Stat
             )
         )
     return made
+
+
+def api_token(user: Any, name: str = "script") -> tuple[Any, str]:
+    """A token of ``user`` and its key (what the user copies from /account/tokens/)."""
+    from missions.api.models import ApiToken
+
+    return ApiToken.issue(user, name)

@@ -60,10 +60,16 @@ PERSONAS = ("anonymous", "outsider", "viewer", "analyst", "superuser")
 METHODS = ("get", "post")
 
 LOGIN, FORBIDDEN, ALLOWED, PUBLIC_PAGE = "login", "forbidden", "allowed", "public"
+# The read API answers anonymous requests with 401 (scripts cannot follow a login page).
+UNAUTHORIZED = "unauthorized"
+# Admin pages of these missions models are for superusers only (every user's API tokens).
+SUPERUSER_MODELS = {"missions.apitoken"}
 
 
 def expected(route: Route, persona: str) -> str:
     if persona == "anonymous":
+        if "api" in route.namespaces:
+            return UNAUTHORIZED
         return PUBLIC_PAGE if route.name in PUBLIC else LOGIN
     if persona == "outsider":
         if route.is_admin:
@@ -74,7 +80,9 @@ def expected(route: Route, persona: str) -> str:
         return FORBIDDEN if route.is_admin or is_import else ALLOWED
     if persona == "analyst" and route.is_admin:
         model = route.admin_model
-        if model is not None and model._meta.app_label in SUPERUSER_APPS:
+        if model is not None and (
+            model._meta.app_label in SUPERUSER_APPS or model._meta.label_lower in SUPERUSER_MODELS
+        ):
             return FORBIDDEN
         if route.url_name.endswith("_delete"):
             return FORBIDDEN
@@ -144,6 +152,8 @@ def world(db, outsider, viewer, analyst, superuser) -> dict[str, User | None]:
         mission.region,
     ):
         record.delete()
+    # An API token, for its admin pages (superusers only).
+    factories.api_token(viewer, "matrix")
     # A failed and a successful login (of another user, which keeps the failure), so that the
     # login-record admin pages have rows.
     Client().post(resolve_url("login"), {"username": "viewer", "password": "wrong"})
@@ -223,6 +233,9 @@ def check(route: Route, persona: str, method: str, response, records, changed: b
     if outcome == LOGIN:
         if not is_login_redirect(response):
             return f"expected a redirect to the login page, got {status}"
+    elif outcome == UNAUTHORIZED:
+        if status != 401:
+            return f"expected 401, got {status}"
     elif outcome == FORBIDDEN:
         if status == 405 and method == "post":
             pass  # a GET-only view refuses the method before it asks who is there
@@ -240,7 +253,7 @@ def check(route: Route, persona: str, method: str, response, records, changed: b
             return "refused with 403"
         if status == 404 and method == "get" and route.label not in NOT_FOUND_BY_DESIGN:
             return "404: the URL parameters name no existing object (add a PARAM_HINTS entry?)"
-    refused = outcome in (LOGIN, FORBIDDEN) or status >= 400
+    refused = outcome in (LOGIN, FORBIDDEN, UNAUTHORIZED) or status >= 400
     if refused and changed:
         return f"refused ({status}) but the database changed"
     return None
@@ -260,7 +273,11 @@ def test_it_gives_every_persona_exactly_its_rights_on_every_url(world, persona, 
             if user is not None and SESSION_KEY not in client.session:
                 client.force_login(user)  # again after a logout URL
             # A GET that is let through cannot change data worth a snapshot; the rest can.
-            watched = method == "post" or expected(route, persona) in (LOGIN, FORBIDDEN)
+            watched = method == "post" or expected(route, persona) in (
+                LOGIN,
+                FORBIDDEN,
+                UNAUTHORIZED,
+            )
             before = snapshot() if watched else None
             caplog.clear()
             response = request(client, route, url, persona, method, destructive)
@@ -394,6 +411,14 @@ def test_it_keeps_the_matrix_rules_explicit():
         PUBLIC_PAGE,
         FORBIDDEN,
         FORBIDDEN,
+        ALLOWED,
+        ALLOWED,
+    ]
+    api = Route("api:contributions", "api/v1/contributions/", print, ("api",))
+    assert [expected(api, p) for p in PERSONAS] == [
+        UNAUTHORIZED,
+        FORBIDDEN,
+        ALLOWED,
         ALLOWED,
         ALLOWED,
     ]

@@ -159,3 +159,16 @@ def test_it_answers_429_to_a_third_concurrent_upload(analyst_client, analyst, se
     assert plain.status_code != 429
     after = analyst_client.post("/import/", data=b"--xyz--\r\n", **upload)
     assert after.status_code != 429
+
+
+def test_it_keeps_the_upload_slots_of_two_databases_apart(settings, tmp_path, monkeypatch):
+    settings.UPLOAD_SLOTS_DIR = str(tmp_path)
+    from django.db import connection
+
+    with ExitStack() as held:
+        for _ in range(2):
+            assert held.enter_context(upload_slot("user:1", 2))
+        # The same account number in another site's database is another account.
+        monkeypatch.setitem(connection.settings_dict, "NAME", "another-site")
+        with upload_slot("user:1", 2) as other_site:
+            assert other_site is True

@@ -452,3 +452,21 @@ def test_it_says_in_the_export_what_the_source_does_not_state(real_data):
     for row in rows.values():
         assert row["inferred"].startswith("source date") == (row["source"] == "29521-497"), row
     assert any(row["inferred"] == "" for row in rows.values())
+
+
+@pytest.mark.parametrize(
+    ("params", "name"),
+    [
+        ({"as_of": "2025-05-01", "organization": "EU"}, "contributions_as-of-2025-05-01_eu.xlsx"),
+        (
+            {"as_of": "2025-05-01", "corrected": "1"},
+            "contributions_as-of-2025-05-01_corrected.xlsx",
+        ),
+        ({"status": "extended"}, "contributions_{today}_extended.xlsx"),
+        ({}, "contributions_{today}.xlsx"),
+    ],
+)
+def test_it_names_an_export_after_its_view(real_data, viewer_client, params, name):
+    response = viewer_client.get("/reports/contributions/", params | {"format": "xlsx"})
+    expected = name.format(today=timezone.localdate().isoformat())
+    assert response["Content-Disposition"] == f'attachment; filename="{expected}"'

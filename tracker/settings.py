@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "missions",
 ]
 
@@ -106,6 +109,8 @@ MIDDLEWARE = [
     "missions.session_security.SecondFactorMiddleware",
     # A logged-in user who is not staff gets a 403 on the admin, not a login loop.
     "missions.middleware.StaffOnlyAdminMiddleware",
+    # A GET whose ETag matches the data's version gets 304 before the page runs any query.
+    "missions.conditional.ConditionalPageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -323,3 +328,64 @@ LOGGING = {
         "missions": {"handlers": [], "level": "INFO", "propagate": True},
     },
 }
+
+# --- The read API (Django REST framework, drf-spectacular) ------------------------------------
+# Read-only: token or session of a signed-in user with the view permission; anonymous gets 401
+# (token authentication first, so that DRF answers 401 with WWW-Authenticate, not 403).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "missions.api.auth.HashedTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["missions.api.auth.CanViewTracker"],
+    "DEFAULT_THROTTLE_CLASSES": ["missions.api.auth.PerTokenThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "missions.api.pagination.Pages",
+    "UNAUTHENTICATED_USER": None,
+}
+# Requests per token (or per signed-in user) and period: second, minute, hour or day.
+API_THROTTLE_RATE = env("API_THROTTLE_RATE", "120/minute")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Mission commitments tracker API",
+    "DESCRIPTION": (
+        "Read-only. Every figure with its source document. Send `Authorization: Token <key>` "
+        "(make a key on /account/tokens/) or use a signed-in session."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and docs pages are behind the same door as the data.
+    "SERVE_PERMISSIONS": ["missions.api.auth.CanViewTracker"],
+    # The docs page's Swagger UI comes from drf-spectacular-sidecar: no outside network.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+    "ENUM_NAME_OVERRIDES": {
+        "QualifierEnum": "missions.models.choices.Qualifier",
+        "PrecisionEnum": "missions.dates.Precision",
+        "DocumentKindEnum": "missions.models.choices.DocumentKind",
+        "StatementKindEnum": "missions.models.choices.StatementKind",
+        "StatusEnum": "missions.models.choices.Status",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "missions.api.schema.add_error_responses",
+    ],
+}
+
+# --- E-mail (alerts) ----------------------------------------------------------------------------
+# The console backend by default: a digest is printed, not sent, until SMTP is configured.
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "tracker@localhost")
+# Where links in e-mails point: the address readers open the tracker at.
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -16,5 +16,11 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("reports/", include("missions.report_urls")),
     path("import/", include("missions.imports.urls")),
+    path("api/", include("missions.api.urls")),
+    path("account/tokens/", include("missions.api.token_urls")),
+    path("account/alerts/", include("missions.alerts.urls")),
     path("", include("missions.urls")),
 ]
+
+# The API answers an unknown address in JSON, like its other errors; pages get the 404 page.
+handler404 = "missions.api.errors.not_found"

@@ -8,6 +8,9 @@ is refused by the database itself and, through ``Model.validate_constraints``, s
 form error in the admin.
 """
 
+# Models of the API and the alerts, in their own packages but of this app (same migrations).
+from missions.alerts.models import AlertNotice, AlertSettings, Follow
+from missions.api.models import ApiToken
 from missions.models.base import COUNT_VALIDATORS, TrackedModel, non_negative
 from missions.models.choices import DocumentKind, MissionStatus, Qualifier, StatementKind, Status
 from missions.models.directory import Contribution, Mission, Organization, Region
@@ -15,11 +18,17 @@ from missions.models.documents import SourceDocument
 from missions.models.mission_statements import MissionStatement
 from missions.models.pending_imports import PendingImport
 from missions.models.statements import Statement
+from missions.models.version import DataVersion
 
 __all__ = [
     "COUNT_VALIDATORS",
+    "AlertNotice",
+    "AlertSettings",
+    "ApiToken",
     "Contribution",
+    "DataVersion",
     "DocumentKind",
+    "Follow",
     "Mission",
     "MissionStatement",
     "MissionStatus",

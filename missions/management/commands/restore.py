@@ -8,7 +8,7 @@ from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, transaction
 
 from missions.database import analyze
-from missions.management.commands.backup import counts
+from missions.management.commands.backup import NOT_DATA, counts
 from missions.supersession import refresh_supersession
 
 
@@ -17,6 +17,8 @@ def tracker_rows() -> dict[str, int]:
     found: dict[str, int] = {}
     history = 0
     for model in apps.get_app_config("missions").get_models():
+        if model._meta.label_lower in NOT_DATA:
+            continue
         count = model._base_manager.count()
         if hasattr(model, "instance_type"):  # a simple_history table
             history += count

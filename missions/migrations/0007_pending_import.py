@@ -15,7 +15,7 @@ def refresh_roles(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('missions', '0004_refresh_roles'),
+        ('missions', '0006_covering_in_force_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
