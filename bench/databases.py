@@ -45,7 +45,7 @@ def generator_version() -> str:
     """What the data depends on: the generator and its vocabulary, byte for byte."""
     digest = hashlib.sha256()
     for source in ("synthetic.py", "synthetic_vocabulary.py"):
-        digest.update((ROOT / "missions" / source).read_bytes())
+        digest.update((ROOT / "bench" / source).read_bytes())
     return digest.hexdigest()
 
 

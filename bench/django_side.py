@@ -31,8 +31,8 @@ from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from bench.synthetic import generate  # noqa: E402
 from missions.models import SourceDocument, Statement  # noqa: E402
-from missions.synthetic import generate  # noqa: E402
 
 # The floor replays what the ORM read; writes (the session's save) and transaction control
 # (savepoints) are not part of what a page costs to read, and replaying them would change state.

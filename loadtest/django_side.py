@@ -22,9 +22,9 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
+from bench.synthetic import generate  # noqa: E402
 from missions.models import Mission, Organization, Region, SourceDocument, Statement  # noqa: E402
 from missions.roles import ANALYST, VIEWER, ensure_roles  # noqa: E402
-from missions.synthetic import generate  # noqa: E402
 
 # Analysts all edit these few statements, so that their saves really do collide.
 HOT_STATEMENTS = 5

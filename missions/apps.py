@@ -11,8 +11,8 @@ class MissionsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from missions.data_version import install_triggers
-        from missions.session_security import record_login
+        from missions.models.data_version import install_triggers
+        from missions.security.session_security import record_login
 
         # Each login notes its time (the absolute session lifetime) and the second factor.
         user_logged_in.connect(record_login, dispatch_uid="missions.record_login")

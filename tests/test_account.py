@@ -18,7 +18,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from missions.session_security import LOGIN_AT, session_expired
+from missions.security.session_security import LOGIN_AT, session_expired
 from tests.conftest import PASSWORD
 
 NEW_PASSWORD = "a-new-and-longer-passphrase-77"

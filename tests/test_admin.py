@@ -12,7 +12,6 @@ from django.test import Client
 from django.urls import reverse
 
 from missions.dates import Precision
-from missions.forms import StatementForm
 from missions.models import (
     ApiToken,
     Contribution,
@@ -24,6 +23,7 @@ from missions.models import (
     Statement,
     Status,
 )
+from missions.web.forms import StatementForm
 from tests import factories
 
 

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from django.utils import translation
 
-from missions.forms import DocumentForm, StatementForm
 from missions.models import SourceDocument
+from missions.web.forms import DocumentForm, StatementForm
 from tests import factories
 
 

@@ -12,9 +12,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from missions import reports
 from missions.alerts.models import AlertNotice, AlertSettings, Follow
 from missions.models import Mission, Statement
+from missions.reading import reports
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from missions import report_exports, reports
-from missions.exports import CONTRIBUTION_COLUMNS, OPEN_ENDED
+from missions.exports.files import CONTRIBUTION_COLUMNS, OPEN_ENDED
 from missions.models import Statement
+from missions.reading import reports
+from missions.reports import files as report_exports
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -15,11 +15,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from missions import dashboard, reports
+from missions.dashboard import lists as dashboard
 from missions.dates import add_months
 from missions.imports import writing
 from missions.imports.columns import CONTRIBUTION_COLUMNS as IMPORT_COLUMNS
 from missions.models import Contribution, Mission, Organization, SourceDocument, Statement
+from missions.reading import reports
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from missions.data_version import current_version
 from missions.models import Mission, Organization, Statement
+from missions.models.data_version import current_version
 from tests import factories
 
 pytestmark = pytest.mark.django_db

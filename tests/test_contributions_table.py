@@ -12,10 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from missions.dates import add_months
-from missions.exports import CONTRIBUTION_COLUMNS
-from missions.filters import chosen_columns, filter_contributions
+from missions.exports.files import CONTRIBUTION_COLUMNS
 from missions.models import Qualifier, Status
-from missions.tables import DEFAULT_COLUMNS, TABLE_COLUMNS
+from missions.web.filters import chosen_columns, filter_contributions
+from missions.web.tables import DEFAULT_COLUMNS, TABLE_COLUMNS
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

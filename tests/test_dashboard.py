@@ -10,10 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from missions import reports
+from missions.dashboard.timeline import LABEL_WIDTH, RIGHT_MARGIN, WIDTH, build_timeline
 from missions.dates import add_months
 from missions.models import Qualifier, Statement, Status
-from missions.timeline import LABEL_WIDTH, RIGHT_MARGIN, WIDTH, build_timeline
+from missions.reading import reports
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

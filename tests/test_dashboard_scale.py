@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from missions import dashboard
+from missions.dashboard import lists as dashboard
 from missions.dates import add_months
 from missions.models import Statement, Status
 from tests import factories as f

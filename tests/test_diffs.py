@@ -1,8 +1,8 @@
 from datetime import date
 
-from missions.diffs import compare, timeline
-from missions.formatting import personnel_with_qualifier
 from missions.models import Qualifier, StatementKind, Status
+from missions.reading.diffs import compare, timeline
+from missions.web.formatting import personnel_with_qualifier
 from tests import factories
 
 

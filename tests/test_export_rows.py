@@ -19,12 +19,12 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from missions import report_exports
-from missions.exports import CONTRIBUTION_COLUMNS
-from missions.filters import filter_contributions
+from missions.exports.files import CONTRIBUTION_COLUMNS
 from missions.models import Qualifier, SourceDocument, Statement, Status
-from missions.querysets import document_reference, effective_total
-from missions.tables import ContributionTable
+from missions.reading.querysets import document_reference, effective_total
+from missions.reports import files as report_exports
+from missions.web.filters import filter_contributions
+from missions.web.tables import ContributionTable
 from tests import factories
 
 TODAY = date(2025, 6, 1)

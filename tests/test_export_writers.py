@@ -15,7 +15,7 @@ import pytest
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
-from missions.export_writers import CSV_BATCH_ROWS, _csv_text, csv_chunks
+from missions.exports.writers import CSV_BATCH_ROWS, _csv_text, csv_chunks
 
 HEADER = ["a", "b", "c"]
 

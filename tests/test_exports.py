@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from missions.export_writers import neutralise
-from missions.exports import CONTRIBUTION_COLUMNS
+from missions.exports.files import CONTRIBUTION_COLUMNS
+from missions.exports.writers import neutralise
 from missions.models import Qualifier, Status
-from missions.tables import ContributionTable
+from missions.web.tables import ContributionTable
 from tests import factories
 
 HEADER = (

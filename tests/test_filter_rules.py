@@ -7,9 +7,9 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from missions import reports
 from missions.dates import add_months
 from missions.models import Statement, Status
+from missions.reading import reports
 from tests import factories as f
 
 

@@ -10,9 +10,9 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import F
 
+from bench.synthetic import generate
 from missions.dates import Precision
 from missions.models import Contribution, Mission, SourceDocument, Statement, Status
-from missions.synthetic import generate
 from tests import factories
 
 # Natural keys rather than primary keys: ids depend on the database's sequences, not the seed.

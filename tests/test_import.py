@@ -30,7 +30,7 @@ from missions.models import (
     SourceDocument,
     Statement,
 )
-from missions.supersession import supersession_mismatches
+from missions.reading.supersession import supersession_mismatches
 from tests import factories
 
 UPLOAD = reverse("imports:import_upload")

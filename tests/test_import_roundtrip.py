@@ -27,7 +27,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from missions import exports
+from missions.exports import files as exports
 from missions.imports.columns import CONTRIBUTION_COLUMNS, EXTRA_COLUMNS
 from missions.imports.plan import Verdict
 from missions.models import (
@@ -39,7 +39,7 @@ from missions.models import (
     SourceDocument,
     Statement,
 )
-from missions.supersession import supersession_mismatches
+from missions.reading.supersession import supersession_mismatches
 
 EXPORT = reverse("reports:contributions")
 FLUSH_ORDER = (

@@ -17,7 +17,7 @@ from missions.imports.applying import ImportRefused, confirm_import, preview_imp
 from missions.imports.columns import CONTRIBUTION_COLUMNS
 from missions.imports.reading import MAX_ROWS, read_upload
 from missions.models import Contribution, Mission, Organization, Region, SourceDocument, Statement
-from missions.supersession import supersession_mismatches
+from missions.reading.supersession import supersession_mismatches
 
 TRACKER_MODELS = (Organization, Region, Mission, Contribution, SourceDocument, Statement)
 

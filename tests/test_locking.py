@@ -10,8 +10,6 @@ import pytest
 from django.contrib.messages import get_messages
 from django.db import IntegrityError, connection, transaction
 
-from missions.forms import TrackedModelForm
-from missions.locking import StaleEditError
 from missions.models import (
     Contribution,
     Mission,
@@ -20,6 +18,8 @@ from missions.models import (
     SourceDocument,
     Statement,
 )
+from missions.models.locking import StaleEditError
+from missions.web.forms import TrackedModelForm
 from tests import factories
 from tests.test_admin import admin_form_data, admin_url, inline_prefix
 

@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from missions.log_safety import escape_controls
+from missions.security.log_safety import escape_controls
 
 FORGED = "\n2026-01-01 ERROR forged"
 

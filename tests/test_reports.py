@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from missions import report_exports, reports
 from missions.dates import add_months
 from missions.models import Qualifier, Statement, Status
+from missions.reading import reports
+from missions.reports import files as report_exports
 from tests import factories
 
 TODAY = date(2025, 6, 1)

@@ -10,7 +10,7 @@ from contextlib import ExitStack
 import pytest
 from django.test import Client
 
-from missions.request_limits import upload_slot
+from missions.security.request_limits import upload_slot
 from tests.conftest import PASSWORD
 
 LIMIT = 6 * 1024 * 1024

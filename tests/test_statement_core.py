@@ -16,9 +16,9 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from missions import reports
 from missions.models import SourceDocument, Statement, StatementKind
-from missions.supersession import refresh_supersession, supersession_mismatches
+from missions.reading import reports
+from missions.reading.supersession import refresh_supersession, supersession_mismatches
 from tests import factories
 
 MAY_1 = date(2025, 5, 1)

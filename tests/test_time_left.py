@@ -7,7 +7,7 @@ from html import unescape
 
 import pytest
 
-from missions.remaining import time_left_at
+from missions.reading.remaining import time_left_at
 
 
 @pytest.mark.parametrize(

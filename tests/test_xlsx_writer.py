@@ -13,8 +13,8 @@ import xlsxwriter
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
-from missions.export_writers import write_workbook
-from missions.exports import Export, ExportFormat, export_response
+from missions.exports.files import Export, ExportFormat, export_response
+from missions.exports.writers import write_workbook
 
 HEADER = ["text", "number", "when"]
 

@@ -88,29 +88,29 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: a body over the limit is refused before anything reads (and spools) it.
-    "missions.request_limits.RequestBodyLimitMiddleware",
+    "missions.security.request_limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cache-Control: no-store on every page and download (static files are served above).
-    "missions.session_security.NoStoreMiddleware",
+    "missions.security.session_security.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Before LoginRequiredMiddleware and the CSRF check's process_view read the body.
-    "missions.request_limits.UploadSlotsMiddleware",
+    "missions.security.request_limits.UploadSlotsMiddleware",
     # A session older than SESSION_ABSOLUTE_AGE is logged out, whatever its activity.
-    "missions.session_security.AbsoluteSessionLifetimeMiddleware",
+    "missions.security.session_security.AbsoluteSessionLifetimeMiddleware",
     # request.user.is_verified(): whether this session gave a TOTP code.
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # A user who owes a TOTP code (or, with REQUIRE_2FA, a device) goes there first.
-    "missions.session_security.SecondFactorMiddleware",
+    "missions.security.session_security.SecondFactorMiddleware",
     # A logged-in user who is not staff gets a 403 on the admin, not a login loop.
-    "missions.middleware.StaffOnlyAdminMiddleware",
+    "missions.security.middleware.StaffOnlyAdminMiddleware",
     # A GET whose ETag matches the data's version gets 304 before the page runs any query.
-    "missions.conditional.ConditionalPageMiddleware",
+    "missions.web.conditional.ConditionalPageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -183,7 +183,7 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-# And 12 hours after the login at the latest, however active (missions.session_security).
+# And 12 hours after the login at the latest, however active (missions.security.session_security).
 SESSION_ABSOLUTE_AGE = 12 * 60 * 60
 
 # TOTP (django-otp) as a second factor: anyone signed in may set it up under /account/
@@ -218,7 +218,7 @@ except ValueError:
     raise ImproperlyConfigured(
         "TRUSTED_PROXY_COUNT must be a whole number (0 without a proxy)."
     ) from None
-AXES_CLIENT_IP_CALLABLE = "missions.middleware.client_ip_address"
+AXES_CLIENT_IP_CALLABLE = "missions.security.middleware.client_ip_address"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
@@ -240,7 +240,7 @@ STORAGES = {
 }
 
 # Any request body above REQUEST_MAX_BYTES (default 6 MiB: the import's 5 MB workbook and its
-# form) is refused with 413 before it is read (missions.request_limits).
+# form) is refused with 413 before it is read (missions.security.request_limits).
 try:
     REQUEST_MAX_BYTES = int(env("REQUEST_MAX_BYTES", str(6 * 1024 * 1024)))
     # At most this many uploads (multipart POSTs) at a time per account, or per address when
@@ -310,7 +310,7 @@ LOGGING = {
     "formatters": {
         # One record, one line: control characters in messages (user input) are escaped.
         "plain": {
-            "()": "missions.log_safety.SingleLineFormatter",
+            "()": "missions.security.log_safety.SingleLineFormatter",
             "format": "{asctime} {levelname} {name} {message}",
             "style": "{",
         },

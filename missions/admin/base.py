@@ -1,7 +1,7 @@
 """What every tracker admin shares: the audit trail, no lost updates, and recovering deletions.
 
 - Every change page carries the version it was loaded with and an optional reason
-  (``missions.forms.TrackedModelForm``); the reason is kept on the history row.
+  (``missions.web.forms.TrackedModelForm``); the reason is kept on the history row.
 - A save based on an old version is refused, on the form when it can be seen in advance, and by
   ``TrackedModel.save`` (``StaleEditError``) when two saves race; the page is then shown again
   with the form's error, and nothing of the losing save is kept.
@@ -32,8 +32,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from missions.forms import CHANGE_FIELDS, REASON_MAX_LENGTH, TrackedModelForm, is_historical
-from missions.locking import StaleEditError
+from missions.models.locking import StaleEditError
+from missions.web.forms import CHANGE_FIELDS, REASON_MAX_LENGTH, TrackedModelForm, is_historical
 
 # Columns every save touches; listing them as "changes" on the history page is noise.
 BOOKKEEPING_FIELDS = ("version", "updated_at", "created_at")

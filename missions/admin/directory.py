@@ -16,7 +16,7 @@ from missions.admin.base import TrackedAdmin, TrackedInlineMixin
 from missions.admin.statements import ContributionStatementInline
 from missions.dates import Bound, format_precise
 from missions.models import Contribution, Mission, Organization, Region, Statement, Status
-from missions.querysets import LATEST_FIRST
+from missions.reading.querysets import LATEST_FIRST
 
 
 @admin.register(Organization)

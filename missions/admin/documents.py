@@ -14,8 +14,8 @@ from missions.admin import display
 from missions.admin.base import TrackedAdmin, TrackedInlineMixin
 from missions.admin.letters import LetterIntakeMixin
 from missions.admin.statements import StatementInline
-from missions.forms import DocumentForm
 from missions.models import MissionStatement, SourceDocument
+from missions.web.forms import DocumentForm
 
 
 class MissionStatementInline(TrackedInlineMixin, admin.TabularInline):

@@ -24,7 +24,7 @@ from missions.letters.highlight import marked_paragraphs
 from missions.letters.proposals import read_letter
 from missions.letters.register import document_initial, initial_rows, register
 from missions.letters.store import known_missions
-from missions.locking import StaleEditError
+from missions.models.locking import StaleEditError
 
 PERMISSIONS = ("missions.add_sourcedocument", "missions.add_statement")
 URL_NAME = "missions_sourcedocument_register_letter"

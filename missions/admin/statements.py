@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from missions.admin import display
 from missions.admin.base import TrackedAdmin, TrackedInlineMixin
-from missions.forms import StatementForm
 from missions.models import Contribution, Statement
-from missions.querysets import LATEST_FIRST
+from missions.reading.querysets import LATEST_FIRST
+from missions.web.forms import StatementForm
 
 
 class ContributionLabelsMixin:

@@ -16,10 +16,10 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef
 
-from missions import reports
 from missions.alerts.models import DEFAULT_HORIZON_MONTHS, AlertNotice, AlertSettings, Follow
 from missions.models import Statement
-from missions.querysets import StatementQuerySet
+from missions.reading import reports
+from missions.reading.querysets import StatementQuerySet
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """The pages' filters, adapted for the API: the same FilterSet, stricter about bad input.
 
-The contributions endpoint runs ``missions.filters.filter_contributions`` with the request's
+The contributions endpoint runs ``missions.web.filters.filter_contributions`` with the request's
 query string, exactly as the table page and its download do, and sorts with the table's own
 ``sort`` rule (via the export's ``_sorted_as_page``). Where the page drops an invalid filter with
 a notice, the API answers 400 naming the parameter: a script must not silently get other rows.
@@ -19,11 +19,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 
-from missions.filters import MAX_ID, ContributionFilter, filter_contributions
 from missions.models import Statement
-from missions.querysets import StatementQuerySet
-from missions.report_exports import _sorted_as_page
-from missions.tables import ContributionTable
+from missions.reading.querysets import StatementQuerySet
+from missions.reports.files import _sorted_as_page
+from missions.web.filters import MAX_ID, ContributionFilter, filter_contributions
+from missions.web.tables import ContributionTable
 
 
 def contribution_rows(params: QueryDict, today: date) -> StatementQuerySet:

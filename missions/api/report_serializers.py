@@ -1,4 +1,5 @@
-"""The reports as JSON: the figures of ``missions.reports``, as their pages and files show them."""
+"""The reports as JSON: the figures of ``missions.reading.reports``, as their pages and files
+show them."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
-from missions import report_views
+from missions.reports import views as report_views
 
 _FORMS = {
     "summary": report_views.SummaryForm,

@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from missions.dates import Precision
-from missions.exports import CONTRIBUTION_COLUMNS
+from missions.exports.files import CONTRIBUTION_COLUMNS
 from missions.models import Mission, MissionStatement, SourceDocument, Statement
 
 

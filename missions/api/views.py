@@ -23,16 +23,16 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
-from missions import report_views
 from missions.api import report_serializers as rs
 from missions.api import serializers as s
 from missions.api.filters import StatementFilter, contribution_parameters, contribution_rows
 from missions.api.models import ApiToken
 from missions.api.schema import report_parameters
-from missions.conditional import data_etag, not_modified_or_none, session_credential
-from missions.diffs import timeline
 from missions.models import Mission, SourceDocument, Statement
-from missions.querysets import LATEST_FIRST
+from missions.reading.diffs import timeline
+from missions.reading.querysets import LATEST_FIRST
+from missions.reports import views as report_views
+from missions.web.conditional import data_etag, not_modified_or_none, session_credential
 
 
 class NotModified(Exception):

@@ -24,8 +24,8 @@ from missions.imports import writing
 from missions.imports.plan import KINDS, Plan, Target
 from missions.imports.planning import build_plan
 from missions.imports.reading import Table
-from missions.locking import StaleEditError
-from missions.supersession import refresh_supersession
+from missions.models.locking import StaleEditError
+from missions.reading.supersession import refresh_supersession
 
 # simple_history keeps the reason in a column of 100 characters.
 REASON_LENGTH = 100

@@ -18,9 +18,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from missions.dates import DatePhraseError, Precision, format_precise, parse_day
-from missions.forms import StatementForm, TrackedModelForm
 from missions.letters.files import EXTENSIONS, LetterFileError, check_size, check_text, read_file
 from missions.models import Contribution, Mission, Organization, Region, SourceDocument, Statement
+from missions.web.forms import StatementForm, TrackedModelForm
 
 
 class LetterForm(forms.Form):

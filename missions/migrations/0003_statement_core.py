@@ -11,7 +11,7 @@ from django.db import migrations, models
 
 def fill_lines_of_time(apps, schema_editor):
     # The stored second time axis for the statements already there (same code as every write).
-    from missions.supersession import refresh_supersession
+    from missions.reading.supersession import refresh_supersession
 
     refresh_supersession()
 

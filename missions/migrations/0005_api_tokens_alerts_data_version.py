@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import missions.data_version
+import missions.models.data_version
 from django.conf import settings
 from django.db import migrations, models
 
@@ -100,6 +100,6 @@ class Migration(migrations.Migration):
     # The triggers that raise the data version (reinstalled after every migrate, for tables
     # added later); dropped before the version table when migrating back.
     migrations.RunPython(
-        missions.data_version.install_in_migration, missions.data_version.drop_in_migration
+        missions.models.data_version.install_in_migration, missions.models.data_version.drop_in_migration
     ),
 ]

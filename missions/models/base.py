@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from missions.locking import claim_next_version
+from missions.models.locking import claim_next_version
 
 COUNT_VALIDATORS = [MinValueValidator(0)]
 
@@ -41,7 +41,8 @@ class TrackedModel(models.Model):
     def save(self, *args, **kwargs) -> None:
         """Save; an existing row only if it still has the version this instance was loaded with.
 
-        Raises ``missions.locking.StaleEditError`` (and writes nothing) when someone else saved
+        Raises ``missions.models.locking.StaleEditError`` (and writes nothing) when someone else
+        saved
         the row in the meantime, so that their update is not lost. New rows are inserted as usual.
         """
         if self.pk is None or kwargs.get("force_insert"):

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from missions.dates import EARLIEST_DATE, LATEST_DATE, Bound, PreciseDate, Precision
 from missions.models.base import TrackedModel
 from missions.models.choices import DocumentKind
-from missions.querysets import document_reference
-from missions.supersession import refresh_supersession
+from missions.reading.querysets import document_reference
+from missions.reading.supersession import refresh_supersession
 
 
 class SourceDocument(TrackedModel):

@@ -17,8 +17,8 @@ from missions.models.base import COUNT_VALIDATORS, TrackedModel, non_negative
 from missions.models.choices import Qualifier, StatementKind, Status
 from missions.models.directory import Contribution
 from missions.models.documents import SourceDocument
-from missions.querysets import StatementQuerySet, effective_total
-from missions.supersession import refresh_supersession
+from missions.reading.querysets import StatementQuerySet, effective_total
+from missions.reading.supersession import refresh_supersession
 
 # The known categories added up, unknown counting as nothing: a stated total cannot be below it.
 KNOWN_CATEGORIES_SUM = (
@@ -48,7 +48,7 @@ class Statement(TrackedModel):
     )
     # The second end of the statement's line of time: the date of the next statement about the
     # same contribution (empty while it is the latest). "As of D" is then the range filter
-    # document_date <= D < superseded_on. Kept by missions.supersession on every write.
+    # document_date <= D < superseded_on. Kept by missions.reading.supersession on every write.
     superseded_on = models.DateField(
         _("superseded on"),
         null=True,
@@ -67,7 +67,7 @@ class Statement(TrackedModel):
         help_text=_("For a correction: the earlier statement it says was wrong ('per abuis')."),
     )
     # Derived from ``corrects``: the last correction in the chain, so that "as we know it now"
-    # replaces a statement with one join. Kept by missions.supersession.
+    # replaces a statement with one join. Kept by missions.reading.supersession.
     corrected_by = models.ForeignKey(
         "self",
         models.SET_NULL,

@@ -1,6 +1,6 @@
 """One number that changes whenever the tracker's data changes: the base of every ETag.
 
-Database triggers (``missions.data_version.install_triggers``, run after every ``migrate``)
+Database triggers (``missions.models.data_version.install_triggers``, run after every ``migrate``)
 raise it on each INSERT, UPDATE and DELETE of a watched table, so bulk updates, bulk creates,
 deletes, ``loaddata`` and raw SQL move it too, which model signals would miss. It is read with
 one primary-key lookup, so a conditional GET costs next to nothing.

@@ -6,7 +6,9 @@ from datetime import date
 
 from django import template
 
-from missions import dates, formatting, remaining
+from missions import dates
+from missions.reading import remaining
+from missions.web import formatting
 
 register = template.Library()
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 # admin's log. Sessions, login attempts, content types and permissions are not data: migrate
 # recreates the last two, and the dump refers to them by natural key, never by id.
 EXTRA_MODELS = ("auth.Group", "auth.User", "admin.LogEntry")
-# Not data: a counter the database's triggers raise on every write (missions.data_version).
+# Not data: a counter the database's triggers raise on every write (missions.models.data_version).
 NOT_DATA = ("missions.dataversion",)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management import BaseCommand
 
 from missions.models import Statement
-from missions.supersession import refresh_supersession, supersession_mismatches
+from missions.reading.supersession import refresh_supersession, supersession_mismatches
 
 
 class Command(BaseCommand):

@@ -1,10 +1,10 @@
-"""Fill the configured database with a deterministic synthetic portfolio (missions.synthetic)."""
+"""Fill the configured database with a deterministic synthetic portfolio (bench.synthetic)."""
 
 from django.core.management import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from missions.database import analyze
-from missions.synthetic import DatabaseNotEmpty, generate
+from bench.synthetic import DatabaseNotEmpty, generate
+from missions.management.upkeep import analyze
 
 
 class Command(BaseCommand):

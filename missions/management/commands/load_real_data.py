@@ -7,7 +7,7 @@ from django.core.management import BaseCommand, call_command
 from django.db import transaction
 from simple_history.utils import get_history_manager_for_model
 
-from missions.database import analyze
+from missions.management.upkeep import analyze
 from missions.models import (
     Contribution,
     Mission,
@@ -17,7 +17,7 @@ from missions.models import (
     SourceDocument,
     Statement,
 )
-from missions.supersession import refresh_supersession
+from missions.reading.supersession import refresh_supersession
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "real_data.json"
 MODELS = (Organization, Region, SourceDocument, Mission, Contribution, Statement, MissionStatement)

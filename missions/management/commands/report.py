@@ -27,11 +27,12 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from missions import report_exports, reports
 from missions.dates import date_range_message, in_date_range
-from missions.exports import Export, ExportFormat, parse_format, write_export
+from missions.exports.files import Export, ExportFormat, parse_format, write_export
 from missions.models import Statement
-from missions.report_views import MAX_MONTHS, filter_errors
+from missions.reading import reports
+from missions.reports import files as report_exports
+from missions.reports.views import MAX_MONTHS, filter_errors
 
 
 def iso_date(value: str) -> date:

@@ -7,9 +7,9 @@ from django.core.management import BaseCommand, CommandError, call_command
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, transaction
 
-from missions.database import analyze
 from missions.management.commands.backup import NOT_DATA, counts
-from missions.supersession import refresh_supersession
+from missions.management.upkeep import analyze
+from missions.reading.supersession import refresh_supersession
 
 
 def tracker_rows() -> dict[str, int]:

@@ -26,7 +26,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from missions.middleware import client_ip_address
+from missions.security.middleware import client_ip_address
 
 security_log = logging.getLogger("missions.security")
 

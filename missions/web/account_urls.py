@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from missions import account
+from missions.web import account
 
 app_name = "account"
 urlpatterns = [

@@ -1,7 +1,7 @@
 """Conditional GET: an ETag from the data's version, and 304 before the page runs its queries.
 
 The ETag of a page, download or API response is a hash of what its content depends on: the data
-version (``missions.data_version``), the day (pages count days left), the reader (their
+version (``missions.models.data_version``), the day (pages count days left), the reader (their
 session, which the forms' CSRF tokens belong to), their language and the URL.
 A script that polls every minute with ``If-None-Match`` costs a handful of primary-key reads.
 
@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import quote_etag
 
-from missions.data_version import current_version
+from missions.models.data_version import current_version
 from missions.roles import VIEW_PERMISSION
 
 # The staff pages and report downloads. The admin and import (forms that write) and the

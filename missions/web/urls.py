@@ -1,6 +1,6 @@
 from django.urls import path
 
-from missions import views
+from missions.web import views
 
 app_name = "missions"
 

@@ -21,12 +21,12 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from missions import reports
+from missions.dashboard.timeline import status_labels
 from missions.dates import add_months
-from missions.filters import DateInput
 from missions.models import Statement
-from missions.querysets import NOT_STARTED, active_condition
-from missions.timeline import status_labels
+from missions.reading import reports
+from missions.reading.querysets import NOT_STARTED, active_condition
+from missions.web.filters import DateInput
 
 # More bars than this do not fit a picture one can read on a page or a slide.
 TIMELINE_MAX_BARS = 60

@@ -1,8 +1,9 @@
 """What each report's download holds: its columns, typed for spreadsheets, over the report's rows.
 
-The rows come from ``missions.reports`` (the same rows as the pages); how a file is written
-(CSV, CSV for Excel, XLSX, escaping, streaming) is up to ``missions.exports``. The page's download
-and the ``report`` command both build their file here, so they write the same bytes.
+The rows come from ``missions.reading.reports`` (the same rows as the pages); how a file is
+written (CSV, CSV for Excel, XLSX, escaping, streaming) is up to ``missions.exports.files``. The
+page's download and the ``report`` command both build their file here, so they write the same
+bytes.
 """
 
 from __future__ import annotations
@@ -14,9 +15,7 @@ from datetime import date
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from missions import reports
-from missions.diffs import TimelineEntry
-from missions.exports import (
+from missions.exports.files import (
     CONTRIBUTION_COLUMNS,
     Cell,
     Column,
@@ -25,11 +24,13 @@ from missions.exports import (
     export_of,
     statement_export,
 )
-from missions.filters import ContributionFilter, chosen_columns, filter_contributions
 from missions.models import Statement
-from missions.querysets import StatementQuerySet
-from missions.reports import Summary, SummaryRow
-from missions.tables import ContributionTable
+from missions.reading import reports
+from missions.reading.diffs import TimelineEntry
+from missions.reading.querysets import StatementQuerySet
+from missions.reading.reports import Summary, SummaryRow
+from missions.web.filters import ContributionFilter, chosen_columns, filter_contributions
+from missions.web.tables import ContributionTable
 
 # ``<figure>``: the stated figures added up, empty when none is stated; ``<figure>_approximate``:
 # some figure added is not exact; ``<figure>_unknown``: contributions that state no figure.

@@ -2,7 +2,8 @@
 
 Each report is computed here, once, and read by its page, its download and the ``report``
 command alike. Every report runs a fixed number of queries, whatever the number of rows. The
-summary lives in ``missions.summaries`` and is re-exported here, the reports' one entry point.
+summary lives in ``missions.reading.summaries`` and is re-exported here, the reports' one entry
+point.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from missions.diffs import FieldChange, TimelineEntry, compare, timeline
 from missions.models import Statement
-from missions.querysets import StatementQuerySet
-from missions.remaining import statement_time_left
-from missions.summaries import (
+from missions.reading.diffs import FieldChange, TimelineEntry, compare, timeline
+from missions.reading.querysets import StatementQuerySet
+from missions.reading.remaining import statement_time_left
+from missions.reading.summaries import (
     APART_LABELS,
     FIGURES,
     SUMMARY_BY,

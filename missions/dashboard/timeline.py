@@ -1,6 +1,6 @@
 """Geometry of the dashboard's timeline picture: one bar per statement given, by region.
 
-Which statements to draw is the caller's choice (``missions.dashboard.timeline_rows``: all
+Which statements to draw is the caller's choice (``missions.dashboard.lists.timeline_rows``: all
 current contributions, or at scale the ones that matter for a briefing).
 
 Everything is computed here, in plain numbers, so the template only writes SVG elements and the
@@ -24,7 +24,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from missions.models import Statement, Status
-from missions.remaining import statement_time_left
+from missions.reading.remaining import statement_time_left
 
 # Picture size in SVG units; the CSS scales it to the page width.
 WIDTH = 1000

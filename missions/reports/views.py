@@ -1,4 +1,5 @@
-"""Report pages and downloads: thin views that parse input, call ``missions.reports``, render.
+"""Report pages and downloads: thin views that parse input, call ``missions.reading.reports``,
+render.
 
 Each page takes its parameters from the query string, so a report can be linked; adding
 ``format=csv|excel-csv|xlsx`` returns the download of the same rows. Bad input gives the page
@@ -22,12 +23,19 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.http import require_GET
 
-from missions import report_exports, reports
 from missions.dates import add_months, validate_date_in_range
-from missions.exports import FORMAT_LABELS, Export, ExportFormat, export_response, parse_format
-from missions.filters import DateInput
+from missions.exports.files import (
+    FORMAT_LABELS,
+    Export,
+    ExportFormat,
+    export_response,
+    parse_format,
+)
 from missions.models import Statement
+from missions.reading import reports
+from missions.reports import files as report_exports
 from missions.roles import VIEW_PERMISSION
+from missions.web.filters import DateInput
 
 # Reports show statements, so reading statements is what they need (a Viewer has it).
 # Beyond a century ahead, a number of months is a typo.

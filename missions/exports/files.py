@@ -2,7 +2,7 @@
 
 A report hands over an ``Export``: a name, the header keys, and an iterable of rows of typed cells
 (int, date, str, bool or None). How a cell is written (escaped, CSV streamed, XLSX write-only) is
-up to ``missions.export_writers``, so every report is escaped and streamed the same way.
+up to ``missions.exports.writers``, so every report is escaped and streamed the same way.
 
 Statement columns (``FieldColumn``) are computed from database fields only, so that an export of
 every row reads plain tuples, one query, memory flat, instead of six model instances per row.
@@ -25,14 +25,14 @@ from typing import IO, TYPE_CHECKING, Generic, TypeVar
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from missions.export_writers import Cell, Row, csv_chunks, write_workbook
-from missions.querysets import document_reference, effective_total
+from missions.exports.writers import Cell, Row, csv_chunks, write_workbook
+from missions.reading.querysets import document_reference, effective_total
 
 if TYPE_CHECKING:
     from django.utils.functional import Promise
 
     from missions.models import Statement
-    from missions.querysets import StatementQuerySet
+    from missions.reading.querysets import StatementQuerySet
 
 T = TypeVar("T")
 

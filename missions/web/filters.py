@@ -25,7 +25,7 @@ from django.utils.translation import ngettext
 
 from missions.dates import validate_date_in_range
 from missions.models import Organization, Region, SourceDocument, Statement, Status
-from missions.querysets import StatementQuerySet
+from missions.reading.querysets import StatementQuerySet
 
 # Longest horizon for "expires within N months"; beyond a century it is a typo.
 MAX_MONTHS = 1200
@@ -305,7 +305,7 @@ def chosen_columns(params: QueryDict) -> list[str]:
     Unknown keys (and the table-only ``time_left``) are ignored; nothing valid picked means all.
     """
     # Imported here: exports imports this module for filter_contributions.
-    from missions.exports import CONTRIBUTION_COLUMNS
+    from missions.exports.files import CONTRIBUTION_COLUMNS
 
     picked = requested_keys(params)
     keys = [key for key in CONTRIBUTION_COLUMNS if key in picked]

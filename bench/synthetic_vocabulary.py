@@ -1,4 +1,4 @@
-"""The words and weights of the synthetic portfolio (missions.synthetic): names as the real
+"""The words and weights of the synthetic portfolio (bench.synthetic): names as the real
 sources use them, and how often each status, precision, qualifier and document kind occurs.
 Changing anything here changes the data every seed gives."""
 

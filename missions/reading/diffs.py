@@ -24,7 +24,7 @@ def _personnel(statement: Statement, field: str) -> str:
 
 
 def _total(statement: Statement) -> str:
-    from missions.formatting import personnel_with_qualifier
+    from missions.web.formatting import personnel_with_qualifier
 
     return personnel_with_qualifier(statement.effective_total, statement.qualifier)
 

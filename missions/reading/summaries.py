@@ -1,10 +1,11 @@
 """The personnel summary: what is deployed on a day, per organization, region or status.
 
 One function, ``summaries``, for the dashboard, the summary page, its downloads and the
-``report`` command (through ``missions.reports``, which re-exports it). Each cell of a summary
-adds up only the figures the documents state, says whether any of them is not exact, and counts
-the contributions that state none; only what is active on the day is summed, and the rest is
-counted apart by why (ended, not started yet, explored, ...). One GROUP BY query per dimension.
+``report`` command (through ``missions.reading.reports``, which re-exports it). Each cell of
+a summary adds up only the figures the documents state, says whether any of them is not exact,
+and counts the contributions that state none; only what is active on the day is summed, and the
+rest is counted apart by why (ended, not started yet, explored, ...). One GROUP BY query per
+dimension.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from missions.models import Qualifier, Statement, Status
-from missions.querysets import (
+from missions.reading.querysets import (
     ACTIVE,
     ANY_CATEGORY_KNOWN,
     EFFECTIVE_TOTAL,

@@ -27,7 +27,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
-from missions.session_security import HAS_SECOND_FACTOR
+from missions.security.session_security import HAS_SECOND_FACTOR
 
 # The secret proposed on the set-up page, kept in the session until a code confirms it.
 PROPOSED_KEY = "tracker_totp_proposed_key"

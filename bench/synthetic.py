@@ -23,21 +23,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from missions.dates import Precision, period_end, period_start
-from missions.models import (
-    Contribution,
-    DocumentKind,
-    Mission,
-    Organization,
-    Qualifier,
-    Region,
-    SourceDocument,
-    Statement,
-    StatementKind,
-    Status,
-)
-from missions.supersession import refresh_supersession
-from missions.synthetic_vocabulary import (
+from bench.synthetic_vocabulary import (
     CONDITIONS,
     CONTRIBUTIONS,
     COUNTRIES,
@@ -51,6 +37,20 @@ from missions.synthetic_vocabulary import (
     RUNNING_NEXT,
     UNNUMBERED,
 )
+from missions.dates import Precision, period_end, period_start
+from missions.models import (
+    Contribution,
+    DocumentKind,
+    Mission,
+    Organization,
+    Qualifier,
+    Region,
+    SourceDocument,
+    Statement,
+    StatementKind,
+    Status,
+)
+from missions.reading.supersession import refresh_supersession
 
 # Kamerstukken get numbers in a dossier that no real document uses, so they never clash.
 DOSSIER = "99521"

@@ -12,15 +12,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from missions import reports
-from missions.dashboard import dashboard_day, ending_lists, timeline_rows, timeline_total
-from missions.diffs import timeline
-from missions.filters import ContributionFilter, applied_filters, facets, filter_contributions
+from missions.dashboard.lists import dashboard_day, ending_lists, timeline_rows, timeline_total
+from missions.dashboard.timeline import build_timeline
 from missions.models import Mission, SourceDocument, Statement
-from missions.querysets import StatementQuerySet
+from missions.reading import reports
+from missions.reading.diffs import timeline
+from missions.reading.querysets import StatementQuerySet
 from missions.roles import VIEW_PERMISSION
-from missions.tables import build_table, column_choices
-from missions.timeline import build_timeline
+from missions.web.filters import ContributionFilter, applied_filters, facets, filter_contributions
+from missions.web.tables import build_table, column_choices
 
 DOCUMENTS_PER_PAGE = 50
 

@@ -21,10 +21,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from missions.filters import requested_keys
-from missions.formatting import personnel_with_qualifier
 from missions.models import Statement
-from missions.remaining import statement_time_left
+from missions.reading.remaining import statement_time_left
+from missions.web.filters import requested_keys
+from missions.web.formatting import personnel_with_qualifier
 
 # Table column -> the export columns it shows. Ticking a column on the page picks all of them.
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from missions import report_views
+from missions.reports import views as report_views
 
 app_name = "reports"
 

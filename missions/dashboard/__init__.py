@@ -1,0 +1,1 @@
+"""The dashboard: the ending-soon lists and the timeline picture."""

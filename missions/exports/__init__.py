@@ -1,0 +1,1 @@
+"""Files for spreadsheets: CSV, CSV for Excel and XLSX, written the same way by every report."""

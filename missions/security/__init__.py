@@ -1,0 +1,1 @@
+"""Request-level protection: limits, sessions, the second factor, safe log lines."""

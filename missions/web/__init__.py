@@ -1,0 +1,1 @@
+"""The staff pages: thin views, urls, forms, filters, the table, and how figures read."""
