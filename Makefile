@@ -38,9 +38,11 @@ test: $(VENV)/.installed-dev node_modules/.installed
 test-postgres: $(VENV)/.installed-dev node_modules/.installed
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/tracker} $(PY) -m pytest
 
+## lint: ruff (lint and format) and mypy with the Django and DRF stubs ([tool.mypy] in pyproject.toml)
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .
@@ -69,4 +71,4 @@ loadtest: $(VENV)/.installed
 		$(if $(LOADTEST_PG_PORT),--own-cluster $(LOADTEST_PG_PORT)) $(LOADTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache

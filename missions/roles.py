@@ -13,10 +13,16 @@ command does that on every run; a data migration can call ``ensure_roles`` too).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.apps import apps as global_apps
 from django.apps.registry import Apps
 from django.contrib.auth.management import create_permissions
 from django.db import DEFAULT_DB_ALIAS
+
+if TYPE_CHECKING:
+    # With a migration's registry the groups are its historical Group, which reads the same.
+    from django.contrib.auth.models import Group as AuthGroup
 
 ANALYST = "Analyst"
 VIEWER = "Viewer"
@@ -60,7 +66,7 @@ def can_import(user) -> bool:
     return user.is_active and user.has_perms(IMPORT_PERMISSIONS)
 
 
-def ensure_roles(apps: Apps = global_apps, using: str = DEFAULT_DB_ALIAS) -> dict[str, object]:
+def ensure_roles(apps: Apps = global_apps, using: str = DEFAULT_DB_ALIAS) -> dict[str, AuthGroup]:
     """Create the groups, or bring their permissions up to date; safe to run any number of times.
 
     Works with the real app registry and with a migration's historical one (``apps``).
@@ -93,7 +99,8 @@ def _ensure_permissions(apps: Apps, using: str) -> None:
     app_config = apps.get_app_config(APP_LABEL)
     # A migration's app configs carry no models module, which create_permissions requires.
     had_module = getattr(app_config, "models_module", None)
-    app_config.models_module = had_module or True
+    # create_permissions only checks that it is set; the stubs allow a module or None.
+    app_config.models_module = had_module or True  # type: ignore[assignment]
     try:
         create_permissions(app_config, verbosity=0, using=using, apps=apps)
     finally:

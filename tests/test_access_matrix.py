@@ -123,11 +123,6 @@ def destructive_body() -> dict[str, object]:
     }
 
 
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(db, outsider, viewer, analyst, superuser) -> dict[str, User | None]:
     """Objects for every URL parameter: tracker records with history, and login records."""

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import pytest
-from django import forms
 from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
@@ -25,42 +23,7 @@ from missions.models import (
 )
 from missions.web.forms import StatementForm
 from tests import factories
-
-
-def admin_url(model: type, page: str, *args: Any) -> str:
-    return reverse(f"admin:missions_{model._meta.model_name}_{page}", args=args)
-
-
-def admin_form_data(response) -> dict[str, Any]:
-    """What a browser sends back for an admin form page left as it was rendered.
-
-    Tests change a few keys of this and post it, as an analyst edits a few fields.
-    """
-    context = response.context
-    form_list = [context["adminform"].form]
-    data: dict[str, Any] = {}
-    for inline in context.get("inline_admin_formsets") or []:
-        management = inline.formset.management_form
-        for name in management.fields:
-            data[management[name].html_name] = management[name].value()
-        form_list.extend(inline.formset.forms)
-    for form in form_list:
-        for bound in form:
-            value = bound.value()
-            if isinstance(bound.field, forms.BooleanField):
-                if value:
-                    data[bound.html_name] = "on"
-            elif value is not None:
-                data[bound.html_name] = value
-    return data
-
-
-def inline_prefix(response, model: type) -> str:
-    for inline in response.context["inline_admin_formsets"]:
-        if inline.formset.model is model:
-            return inline.formset.prefix
-    raise AssertionError(f"no inline of {model.__name__}")
-
+from tests.helpers import admin_form_data, admin_url, inline_prefix
 
 MODELS = [Organization, Region, Mission, Contribution, SourceDocument, Statement]
 

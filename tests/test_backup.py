@@ -68,11 +68,6 @@ def everything() -> dict[str, object]:
     return state
 
 
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def record(analyst, viewer, superuser) -> None:
     """Tracker data with a history of creations, an edit by an analyst and a deletion."""

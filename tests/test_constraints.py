@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 
 from missions.models import Mission, SourceDocument, Statement
 from tests import factories
-from tests.test_admin import admin_form_data, admin_url, inline_prefix
+from tests.helpers import admin_form_data, admin_url, inline_prefix
 
 
 def constraint_message(model: type, name: str) -> str:

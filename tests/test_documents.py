@@ -6,8 +6,6 @@ import re
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from missions.models import (
     DocumentKind,
@@ -19,6 +17,7 @@ from missions.models import (
     Status,
 )
 from tests import factories as f
+from tests.helpers import visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -99,29 +98,24 @@ def test_it_orders_the_statements_by_mission_and_contribution(viewer_client):
     assert [contribution for _, contribution in headings] == ["a", "z", "b"]
 
 
-def _queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured.captured_queries)
-
-
-def test_it_runs_as_many_queries_for_many_statements_as_for_few(viewer_client):
+def test_it_runs_as_many_queries_for_many_statements_as_for_few(
+    viewer_client, django_assert_num_queries
+):
     document = f.document()
     f.statement(document=document)
-    urls = (f"/documents/{document.pk}/", "/documents/")
-    viewer_client.get(urls[0])
-    few = [_queries(viewer_client, url) for url in urls]
-    for _ in range(30):
-        f.statement(document=document)
-        f.document()
-    many = [_queries(viewer_client, url) for url in urls]
     # The document page reads its statements about missions too: one query more than the list.
-    assert few == many == [DOCUMENT_PAGE_QUERIES, 9 + 1]  # the list: + the data version
-
-
-def _text(html: str) -> str:
-    """What a reader sees: the tags dropped, the whitespace squeezed."""
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    pages = {
+        f"/documents/{document.pk}/": DOCUMENT_PAGE_QUERIES,
+        "/documents/": 9 + 1,  # the list: + the data version
+    }
+    viewer_client.get(f"/documents/{document.pk}/")
+    for more in (0, 30):
+        for _ in range(more):
+            f.statement(document=document)
+            f.document()
+        for url, queries in pages.items():
+            with django_assert_num_queries(queries, info=url):
+                assert viewer_client.get(url).status_code == 200
 
 
 def _article(html: str, statement: Statement) -> str:
@@ -152,13 +146,13 @@ def test_it_marks_the_aspides_statement_of_493_as_corrected_by_497_answer_11(
         f'<a href="/documents/{correction.document_id}/#statement-{correction.pk}">'
         "29521-497, answer 11</a></strong>"
     ) in article
-    assert "corrected by 29521-497, answer 11" in _text(article)
+    assert "corrected by 29521-497, answer 11" in visible_text(article)
     assert 'class="statement corrected"' in article
     # Kept as it was said: the erroneous end stays on the page, marked, never overwritten.
     assert "<dd>… \u2013 end of May 2025</dd>" in article
     # Only Aspides and OPA were corrected ("per abuis"); nothing else on 493 is marked.
     opa = Statement.objects.get(document=letter, contribution__mission__name="OPA")
-    assert "corrected by 29521-497, answer 11" in _text(_article(html, opa))
+    assert "corrected by 29521-497, answer 11" in visible_text(_article(html, opa))
     assert html.count("label-corrected") == 2
 
 
@@ -190,7 +184,7 @@ def test_it_marks_the_inferred_date_and_number_of_497_with_the_note(viewer_clien
         '<strong class="label label-inferred">date inferred</strong></dd>'
     ) in html
     note = re.search(r"<dt>How it was inferred</dt><dd>(.*?)</dd>", html).group(1)
-    assert _text(note).replace("&#x27;", "'") == answers.inference_note
+    assert visible_text(note).replace("&#x27;", "'") == answers.inference_note
     assert note.startswith("Neither the answers&#x27; date nor the number is in the text")
 
 
@@ -303,8 +297,10 @@ def test_it_writes_the_marks_in_dutch(viewer_client, real_data):
     answers = SourceDocument.objects.get(dossier="29521", number="497")
     dutch = {"HTTP_ACCEPT_LANGUAGE": "nl"}
 
-    corrected = _text(viewer_client.get(f"/documents/{letter.pk}/", **dutch).content.decode())
-    stated = _text(viewer_client.get(f"/documents/{answers.pk}/", **dutch).content.decode())
+    corrected = visible_text(
+        viewer_client.get(f"/documents/{letter.pk}/", **dutch).content.decode()
+    )
+    stated = visible_text(viewer_client.get(f"/documents/{answers.pk}/", **dutch).content.decode())
 
     assert corrected.count("gecorrigeerd door 29521-497, answer 11") == 2
     assert "begin en einde afgeleid derived: the year 2025" in corrected

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from missions.models import Organization, Statement
 from tests import factories
-from tests.test_admin import admin_form_data, admin_url
+from tests.helpers import admin_form_data, admin_url
 
 STALE = (
     "Someone else changed this record while you were editing it (now version 3). "

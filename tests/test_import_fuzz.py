@@ -25,19 +25,14 @@ from missions.imports.columns import KNOWN_COLUMNS
 from missions.imports.reading import ImportFileError, Table, read_upload
 from missions.imports.rules import constraint_errors
 from missions.models import (
-    Contribution,
-    Mission,
-    Organization,
     Qualifier,
-    Region,
-    SourceDocument,
     Statement,
     StatementKind,
     Status,
 )
 from tests import factories
+from tests.helpers import record_counts
 
-TRACKER_MODELS = (Organization, Region, Mission, Contribution, SourceDocument, Statement)
 # Text as an upload can hold it: no lone surrogates (no UTF-8, UTF-16 or XML decoder yields
 # one, and SQLite cannot store one), so an example never fails on what no file can contain.
 TEXT = st.characters(exclude_categories=["Cs"])
@@ -84,12 +79,6 @@ def existing(db):
     )
 
 
-def counts() -> dict[str, int]:
-    return {m.__name__: m.objects.count() for m in TRACKER_MODELS} | {
-        f"history {m.__name__}": m.history.count() for m in TRACKER_MODELS
-    }
-
-
 def read_or_message(data: bytes) -> Table | None:
     try:
         return read_upload(data)
@@ -100,14 +89,14 @@ def read_or_message(data: bytes) -> Table | None:
 
 def confirm_and_roll_back(table: Table) -> None:
     """Confirm as the view does; a refused plan must leave every count as it was."""
-    before = counts()
+    before = record_counts()
     plan = preview_import(table, "fuzz.csv")
-    assert counts() == before
+    assert record_counts() == before
     with transaction.atomic():
         try:
             confirm_import(table, "fuzz.csv", plan.fingerprint)
         except ImportRefused:
-            assert counts() == before
+            assert record_counts() == before
         else:
             assert not plan.has_errors
         transaction.set_rollback(True)
@@ -167,7 +156,7 @@ def test_it_answers_any_typed_cell_of_a_workbook(existing, column, value):
 @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.binary(max_size=500) | st.text(TEXT, max_size=500).map(str.encode))
 def test_it_never_answers_an_upload_with_a_server_error(existing, analyst_client, data):
-    before = counts()
+    before = record_counts()
     response = analyst_client.post(
         reverse("imports:import_upload"), {"file": SimpleUploadedFile("x.csv", data)}
     )
@@ -175,7 +164,7 @@ def test_it_never_answers_an_upload_with_a_server_error(existing, analyst_client
     if response.status_code == 302:
         preview = analyst_client.get(reverse("imports:import_preview"))
         assert preview.status_code == 200
-    assert counts() == before
+    assert record_counts() == before
 
 
 maybe = st.none().__or__
@@ -215,10 +204,10 @@ def test_it_judges_each_constraint_as_the_database_does(db, values):
             constraint.validate(Statement, statement)
         except ValidationError:
             broken.append(str(constraint.get_violation_error_message()))
-    before = counts()
+    before = record_counts()
     with transaction.atomic():
         found = constraint_errors([statement])
-    assert counts() == before
+    assert record_counts() == before
     # The database names the first constraint it finds broken: one of those Django finds.
     assert bool(found) == bool(broken)
     if found:

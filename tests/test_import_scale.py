@@ -17,11 +17,10 @@ from missions.imports import writing
 from missions.imports.applying import ImportRefused, confirm_import, preview_import
 from missions.imports.columns import CONTRIBUTION_COLUMNS
 from missions.imports.reading import MAX_ROWS, read_upload
-from missions.models import Contribution, Mission, Organization, Region, SourceDocument, Statement
+from missions.models import Statement
 from missions.models.data_version import current_version
 from missions.reading.supersession import supersession_mismatches
-
-TRACKER_MODELS = (Organization, Region, Mission, Contribution, SourceDocument, Statement)
+from tests.helpers import record_counts
 
 
 def sheet(rows: int) -> bytes:
@@ -46,18 +45,12 @@ def sheet(rows: int) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode()
 
 
-def counts() -> dict[str, int]:
-    return {m.__name__: m.objects.count() for m in TRACKER_MODELS} | {
-        f"history {m.__name__}": m.history.count() for m in TRACKER_MODELS
-    }
-
-
 @pytest.mark.django_db(transaction=False)
 def test_it_confirms_20000_rows_at_once_or_nothing_when_row_19999_fails(monkeypatch, analyst):
     table = read_upload(sheet(MAX_ROWS))
     plan = preview_import(table, "big.csv")
     assert plan.counts == {"new": MAX_ROWS, "changed": 0, "unchanged": 0, "error": 0}
-    before = counts()
+    before = record_counts()
 
     # The database refuses spreadsheet row 19,999 (the 19,998th statement) while writing,
     # after the organizations, missions and contributions went in: all of it is undone.
@@ -73,7 +66,7 @@ def test_it_confirms_20000_rows_at_once_or_nothing_when_row_19999_fails(monkeypa
     with pytest.raises(ImportRefused, match="nothing was imported") as refused:
         confirm_import(table, "big.csv", plan.fingerprint, analyst)
     assert isinstance(refused.value.__cause__, IntegrityError)
-    assert counts() == before
+    assert record_counts() == before
     monkeypatch.setattr(writing, "insert_rows", real_insert)
 
     started, cpu = time.perf_counter(), time.process_time()
@@ -89,7 +82,7 @@ def test_it_confirms_20000_rows_at_once_or_nothing_when_row_19999_fails(monkeypa
         "contribution": MAX_ROWS,
         "statement": MAX_ROWS,
     }
-    after = counts()
+    after = record_counts()
     assert after["Statement"] == after["history Statement"] == MAX_ROWS
     assert after["Contribution"] == after["history Contribution"] == MAX_ROWS
     assert set(Statement.history.values_list("history_user", "history_type")) == {(analyst.pk, "+")}

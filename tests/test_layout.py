@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import ast
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 MISSIONS = Path(__file__).resolve().parents[1] / "missions"
@@ -70,3 +74,65 @@ def test_it_has_no_import_cycle_between_the_modules_of_missions():
         if node not in state:
             visit(node, [node])
     assert cycles == []
+
+
+# Run in a fresh interpreter: Django set up without the admin's autodiscovery (so that it loads
+# only the models and what settings name), then one forked child per order, each starting from
+# that state. A child imports its modules in its order and reports the first that fails.
+IMPORT_ORDERS = r"""
+import importlib, json, os, sys, traceback
+import django
+from django.conf import settings
+
+orders = json.loads(sys.stdin.read())
+settings.INSTALLED_APPS = [
+    "django.contrib.admin.apps.SimpleAdminConfig" if app == "django.contrib.admin" else app
+    for app in settings.INSTALLED_APPS
+]
+django.setup()
+loaded = sorted(name for name in sys.modules if name.split(".")[0] == "missions")
+failures = []
+for order in orders:
+    pid = os.fork()
+    if pid == 0:
+        for name in order:
+            try:
+                importlib.import_module(name)
+            except BaseException:
+                error = traceback.format_exc().strip().splitlines()[-1]
+                print(json.dumps([order[0], name, error]), flush=True)
+                os._exit(1)
+        os._exit(0)
+    os.waitpid(pid, 0)
+print(json.dumps({"loaded": loaded}))
+"""
+
+
+def test_it_imports_every_module_of_missions_in_any_order():
+    """Each module first (after what Django's setup loads), then all in order and in reverse:
+    no order runs into a module that is still half imported."""
+    names = sorted(
+        module_name(path)
+        for path in MISSIONS.rglob("*.py")
+        if "migrations" not in path.parts or path.name == "__init__.py"
+    )
+    orders = [[name] for name in names] + [names, names[::-1]]
+    result = subprocess.run(
+        [sys.executable, "-c", IMPORT_ORDERS],
+        input=json.dumps(orders),
+        capture_output=True,
+        text=True,
+        cwd=MISSIONS.parent,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "tracker.settings"},
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    *failures, summary = result.stdout.strip().splitlines()
+    assert [
+        f"{first} first, then {name}: {error}" for first, name, error in map(json.loads, failures)
+    ] == []
+    # The app registry loads the models (and what settings name) first; every other module
+    # was the first one imported in its own child.
+    loaded = json.loads(summary)["loaded"]
+    assert "missions.models" in loaded and "missions.web.views" not in loaded

@@ -21,7 +21,7 @@ from missions.models import (
 from missions.models.locking import StaleEditError
 from missions.web.forms import TrackedModelForm
 from tests import factories
-from tests.test_admin import admin_form_data, admin_url, inline_prefix
+from tests.helpers import admin_form_data, admin_url, inline_prefix
 
 STALE = (
     "Someone else changed this record while you were editing it (now version 2). "

@@ -19,12 +19,6 @@ from tests.conftest import PASSWORD
 LOCKED_MESSAGE = "Too many failed logins. Try again in 15 minutes."
 
 
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    """The default hasher takes a deliberate half second per password; these tests log in often."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def client_at(address: str) -> Client:
     return Client(REMOTE_ADDR=address)
 

@@ -6,11 +6,10 @@ import re
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from missions.models import Mission, MissionStatement, Qualifier, Statement, StatementKind, Status
 from tests import factories as f
+from tests.helpers import visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -110,29 +109,21 @@ def test_it_shows_the_timeline_with_the_correction_marked_and_what_changed(viewe
     assert html.count("label-correction") == 1
 
 
-def _queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured.captured_queries)
-
-
-def test_it_runs_as_many_queries_for_many_statements_as_for_few(viewer_client, aspides):
+def test_it_runs_as_many_queries_for_many_statements_as_for_few(
+    viewer_client, aspides, django_assert_num_queries
+):
     url = f"/missions/{aspides.pk}/"
     viewer_client.get(url)
-    few = _queries(viewer_client, url)
+    # Session and user, the mission, its statements about the mission itself, its statements,
+    # its contributions, the session save (3); the data version, for the ETag.
+    with django_assert_num_queries(MISSION_PAGE_QUERIES):
+        assert viewer_client.get(url).status_code == 200
     for n in range(20):
         contribution = f.contribution(mission=aspides, name=f"extra {n}")
         for day in (date(2025, 1, 1), date(2025, 2, 1)):
             f.statement(contribution=contribution, document=f.document(date=day), military=n)
-    many = _queries(viewer_client, url)
-    # Session and user, the mission, its statements about the mission itself, its statements,
-    # its contributions, the session save (3); the data version, for the ETag.
-    assert few == many == MISSION_PAGE_QUERIES
-
-
-def _text(html: str) -> str:
-    """What a reader sees: the tags dropped, the whitespace squeezed."""
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    with django_assert_num_queries(MISSION_PAGE_QUERIES):
+        assert viewer_client.get(url).status_code == 200
 
 
 def _entry(html: str, statement: Statement) -> str:
@@ -197,7 +188,7 @@ def test_it_marks_the_aspides_statement_of_493_as_corrected_on_the_mission_page(
         f'<a href="/documents/{correction.document_id}/#statement-{correction.pk}">'
         "29521-497, answer 11</a></strong>"
     ) in wrong_entry
-    assert "corrected by 29521-497, answer 11" in _text(wrong_entry)
+    assert "corrected by 29521-497, answer 11" in visible_text(wrong_entry)
     correction_entry = _entry(html, correction)
     assert (
         f'<p class="mark">corrects <a href="/documents/{wrong.document_id}/#statement-'
@@ -207,7 +198,7 @@ def test_it_marks_the_aspides_statement_of_493_as_corrected_on_the_mission_page(
     assert "date inferred" not in wrong_entry
     # The current state is the correction: it says what it corrects, it is not itself corrected.
     row = re.search(r"<th scope=\"row\">national staff</th>.*?</tr>", html, re.DOTALL).group(0)
-    assert "corrects 29521-493" in _text(row)
+    assert "corrects 29521-493" in visible_text(row)
     assert "corrected by" not in row
     assert html.count("corrected by") == 1
 

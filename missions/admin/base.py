@@ -14,8 +14,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -32,6 +34,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from missions.models import TrackedModel
 from missions.models.locking import StaleEditError
 from missions.web.forms import CHANGE_FIELDS, REASON_MAX_LENGTH, TrackedModelForm, is_historical
 
@@ -49,7 +52,8 @@ def _reason(form: Any) -> str | None:
 class TrackedInlineMixin:
     """Inline rows carry their loaded version too; list ``loaded_version`` in ``fields``."""
 
-    form = TrackedModelForm
+    # Typed as the inline admin types it, so that the mixin combines with TabularInline.
+    form: type[forms.ModelForm[Any]] = TrackedModelForm
     extra = 0
 
 
@@ -63,7 +67,9 @@ class TrackedAdmin(SimpleHistoryAdmin):
 
     # -- the form: a section with the reason and the version --------------------------------
 
-    def get_fieldsets(self, request: HttpRequest, obj: models.Model | None = None) -> list:
+    def get_fieldsets(
+        self, request: HttpRequest, obj: models.Model | None = None
+    ) -> Sequence[tuple[Any, Mapping[str, Any]]]:
         moved = (*CHANGE_FIELDS, *RECORD_FIELDS)
         fieldsets = []
         for name, options in super().get_fieldsets(request, obj):
@@ -74,13 +80,15 @@ class TrackedAdmin(SimpleHistoryAdmin):
         fieldsets.append((_("This change"), {"fields": this_change}))
         return fieldsets
 
-    def get_readonly_fields(self, request: HttpRequest, obj: models.Model | None = None) -> tuple:
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: models.Model | None = None
+    ) -> Sequence[str]:
         own = super().get_readonly_fields(request, obj)
         return (*RECORD_FIELDS, *(field for field in own if field not in RECORD_FIELDS))
 
     # -- saving: reason, no empty saves, no lost updates ------------------------------------
 
-    def save_model(self, request: HttpRequest, obj: models.Model, form: Any, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: TrackedModel, form: Any, change: bool) -> None:
         if change and isinstance(form, TrackedModelForm) and not form.needs_saving():
             # Nothing of the record changed (e.g. only an inline row did): saving it would add
             # an empty history entry and a version that makes colleagues' open pages stale.
@@ -263,12 +271,13 @@ def _require_parents(obj: models.Model) -> None:
     """Refuse, with a reason an analyst can act on, when a record it points to is gone too."""
     for field in obj._meta.concrete_fields:
         target = getattr(obj, field.attname)
-        if not field.many_to_one or target is None:
+        parent = field.related_model
+        if not field.many_to_one or parent is None or target is None:
             continue
-        if not field.related_model._default_manager.filter(pk=target).exists():
+        if not parent._default_manager.filter(pk=target).exists():
             raise ValidationError(
                 gettext("its %(name)s #%(pk)s was deleted too; recover that first")
-                % {"name": field.related_model._meta.verbose_name, "pk": target}
+                % {"name": parent._meta.verbose_name, "pk": target}
             )
 
 

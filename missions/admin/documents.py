@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django import forms
 from django.contrib import admin
 from django.db import models
@@ -16,6 +18,13 @@ from missions.admin.letters import LetterIntakeMixin
 from missions.admin.statements import StatementInline
 from missions.models import MissionStatement, SourceDocument
 from missions.web.forms import DocumentForm
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _StatementCount(TypedDict):
+    statement_count: int
 
 
 class MissionStatementInline(TrackedInlineMixin, admin.TabularInline):
@@ -74,7 +83,7 @@ class SourceDocumentAdmin(LetterIntakeMixin, TrackedAdmin):
         return obj.reference
 
     @admin.display(description=_("statements"), ordering="statement_count")
-    def statement_count(self, obj: SourceDocument) -> int:
+    def statement_count(self, obj: WithAnnotations[SourceDocument, _StatementCount]) -> int:
         return obj.statement_count
 
     @admin.display(description=_("publication"))

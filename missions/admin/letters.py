@@ -8,7 +8,9 @@ transaction, and only for users who may add documents and statements (analysts).
 
 from __future__ import annotations
 
-from django.contrib import messages
+from typing import TYPE_CHECKING
+
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -31,7 +33,14 @@ URL_NAME = "missions_sourcedocument_register_letter"
 TEMPLATE = "admin/letters/register.html"
 
 
-class LetterIntakeMixin:
+if TYPE_CHECKING:
+    # What the mixin is mixed into, so that the type checker knows its attributes and super().
+    _AdminBase = admin.ModelAdmin
+else:
+    _AdminBase = object
+
+
+class LetterIntakeMixin(_AdminBase):
     """For the source documents' admin: the page, and a link to it on the list."""
 
     change_list_template = "admin/letters/change_list.html"

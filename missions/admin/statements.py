@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.db import models
 from django.forms import Textarea
@@ -16,8 +18,14 @@ from missions.models import Contribution, Statement
 from missions.reading.querysets import LATEST_FIRST
 from missions.web.forms import StatementForm
 
+if TYPE_CHECKING:
+    # What the mixin is mixed into, so that the type checker knows its super() calls.
+    _AdminBase = admin.options.BaseModelAdmin
+else:
+    _AdminBase = object
 
-class ContributionLabelsMixin:
+
+class ContributionLabelsMixin(_AdminBase):
     """Contribution choices are labelled "mission: contribution"; fetch the mission with them."""
 
     def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef
 
@@ -21,10 +22,13 @@ from missions.models import Statement
 from missions.reading import reports
 from missions.reading.querysets import StatementQuerySet
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 @dataclass
 class Digest:
-    user: object
+    user: User
     today: date
     horizon_months: int
     ending: list[Statement] = field(default_factory=list)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.decorators import permission_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +14,7 @@ from missions.alerts.digest import next_digest, settings_of
 from missions.alerts.models import MAX_HORIZON_MONTHS, Follow
 from missions.models import Mission
 from missions.roles import VIEW_PERMISSION
+from missions.web.requests import AuthenticatedRequest
 
 
 class AlertSettingsForm(forms.Form):
@@ -51,7 +52,7 @@ def save_settings(user, data: dict) -> None:
 
 
 @permission_required(VIEW_PERMISSION, raise_exception=True)
-def alert_settings(request: HttpRequest) -> HttpResponse:
+def alert_settings(request: AuthenticatedRequest) -> HttpResponse:
     chosen = settings_of(request.user)
     initial = {
         "horizon_months": chosen.horizon_months,

@@ -56,6 +56,7 @@ def _parameter(name: str, field: django_filters.Filter) -> OpenApiParameter:
         field, django_filters.MultipleChoiceFilter | django_filters.ModelMultipleChoiceFilter
     )
     enum = None
+    kind: OpenApiTypes | dict[str, object]
     if isinstance(field, django_filters.DateFilter):
         kind = OpenApiTypes.DATE
     elif isinstance(field, django_filters.BooleanFilter):

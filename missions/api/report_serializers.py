@@ -32,7 +32,8 @@ class SummaryRowSerializer(serializers.Serializer):
 
 class SummaryTableSerializer(serializers.Serializer):
     by = serializers.CharField()
-    label = serializers.CharField()
+    # A declared field (DRF's metaclass takes it out of the class); the stubs see Field.label.
+    label = serializers.CharField()  # type: ignore[assignment]
     day = serializers.DateField()
     rows = SummaryRowSerializer(many=True, help_text="What is active on the day, per group.")
     total = SummaryRowSerializer()
@@ -73,7 +74,8 @@ class ExpiringSerializer(PagedReportSerializer):
 
 class FieldChangeSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    # A declared field (DRF's metaclass takes it out of the class); the stubs see Field.label.
+    label = serializers.CharField()  # type: ignore[assignment]
     before = serializers.CharField()
     after = serializers.CharField()
 

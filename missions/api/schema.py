@@ -7,6 +7,8 @@ knows a 400 or 429 is part of the contract.
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -28,19 +30,24 @@ def report_parameters(report: str) -> list[OpenApiParameter]:
     for name, field in form.fields.items():
         if name == "format":
             continue
-        enum, many, kind = None, False, OpenApiTypes.STR
+        enum, many = None, False
+        kind: OpenApiTypes | dict[str, object] = OpenApiTypes.STR
         if isinstance(field, forms.DateField):
             kind = OpenApiTypes.DATE
         elif isinstance(field, forms.BooleanField):
             kind = OpenApiTypes.BOOL
         elif isinstance(field, forms.IntegerField):
-            kind = {"type": "integer"}
+            integer: dict[str, object] = {"type": "integer"}
             if field.min_value is not None:
-                kind["minimum"] = field.min_value
+                integer["minimum"] = field.min_value
             if field.max_value is not None:
-                kind["maximum"] = field.max_value
+                integer["maximum"] = field.max_value
+            kind = integer
         elif isinstance(field, forms.MultipleChoiceField):
-            many, enum = True, [value for value, _label in field.choices]
+            # Django normalises the choices to a list of pairs; the stubs type the getter as
+            # everything the setter accepts (callables, Choices classes).
+            choices = cast(list[tuple[object, object]], field.choices)
+            many, enum = True, [value for value, _label in choices]
         parameters.append(
             OpenApiParameter(
                 name,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from missions.api.models import ApiToken
 from missions.roles import VIEW_PERMISSION
+from missions.web.requests import AuthenticatedRequest
 
 # A user with more live tokens than this is collecting keys, not scripting.
 MAX_ACTIVE_TOKENS = 20
@@ -33,7 +34,7 @@ class TokenForm(forms.Form):
 
 
 @permission_required(VIEW_PERMISSION, raise_exception=True)
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: AuthenticatedRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if request.user.api_tokens.active().count() >= MAX_ACTIVE_TOKENS:
@@ -59,7 +60,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 # The permission first: someone without it gets 403 whatever the method, like every page.
 @permission_required(VIEW_PERMISSION, raise_exception=True)
 @require_POST
-def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     token.revoke()
     return redirect("tokens:list")

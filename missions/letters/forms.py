@@ -40,7 +40,8 @@ class LetterForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         text, upload = cleaned.get("text", "").strip(), cleaned.get("file")
         if text and upload:
             raise ValidationError(_("Paste the text or choose a file, not both."))
@@ -146,6 +147,7 @@ class ProposalForm(StatementForm):
             ("existing_contribution", Statement._meta.get_field("contribution")),
         ):
             field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)  # declared above
             field.widget = AutocompleteSelect(model_field, admin.site)
             field.widget.choices = field.choices
 

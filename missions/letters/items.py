@@ -109,6 +109,7 @@ def contribution_name(masked: str, head: int, generic: bool, own: list[Figure]) 
         noun = figure.text.split()[-1] if figure else masked[head:].split()[0]
         start = masked.index(noun, head)
         match = re.compile(re.escape(noun)).match(masked, start)
+        assert match is not None  # masked.index found the noun at start
     before = masked[: match.start()].split()
     modifiers: list[str] = []
     equipment = bool(_EQUIPMENT.search(match.group(0)))

@@ -218,10 +218,10 @@ def new_missions(passage: str, letter: str = "") -> list[MissionMatch]:
         if len(name.split()) >= 2 and name.split()[0] not in _NOT_NAMES:
             found.append(_named(match, passage, letter, 2))
     unique: list[MissionMatch] = []
-    for match in found:
-        span = range(match.start, match.start + len(match.name) + 1)
+    for candidate in found:
+        span = range(candidate.start, candidate.start + len(candidate.name) + 1)
         if not any(set(span) & set(range(k.start, k.start + len(k.name) + 1)) for k in unique):
-            unique.append(match)
+            unique.append(candidate)
     return sorted(unique, key=lambda match: match.start)
 
 

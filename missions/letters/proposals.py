@@ -324,10 +324,11 @@ def _apply_status(
     masked: str,
     letter_date: datetime.date | None,
 ) -> None:
-    change = next((f for f in own if f.before is not None), None)
+    # Whether the first figure that gives its size before grew (None: no figure gives it).
+    grew = next((f.value > f.before for f in own if f.before is not None), None)
     if read is None:
-        if change is not None:
-            proposal.status = "scaled_up" if change.value > change.before else "scaled_down"
+        if grew is not None:
+            proposal.status = "scaled_up" if grew else "scaled_down"
         else:
             proposal.status = "continued"
             proposal.check.append(gettext("no decision verb: read as continued"))
@@ -338,10 +339,10 @@ def _apply_status(
         proposal.start, proposal.end = None, proposal.start
         proposal.inferred = {"end"} if "start" in proposal.inferred else set()
         proposal.check.append(gettext("ends 'per' a date: the last day may be the day before"))
-    if change is not None and read.status not in ("scaled_up", "scaled_down"):
+    if grew is not None and read.status not in ("scaled_up", "scaled_down"):
         message = (
             gettext("'%(words)s' and a change in size: scaled up may fit better")
-            if change.value > change.before
+            if grew
             else gettext("'%(words)s' and a change in size: scaled down may fit better")
         )
         proposal.check.append(message % {"words": read.words})

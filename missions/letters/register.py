@@ -74,7 +74,10 @@ def initial_rows(reading: Reading) -> list[dict]:
         "pk", "mission_id", "name"
     ):
         contributions.setdefault(mission_id, []).append((pk, name))
-    return [_initial(p, contributions.get(p.mission_pk, [])) for p in reading.proposals]
+    return [
+        _initial(p, contributions.get(p.mission_pk, []) if p.mission_pk is not None else [])
+        for p in reading.proposals
+    ]
 
 
 def _initial(proposal: Proposal, candidates: list[tuple[int, str]]) -> dict:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.validators import MinValueValidator
 from django.db import models, router, transaction
 from django.db.models import Q
@@ -34,6 +36,11 @@ class TrackedModel(models.Model):
     )
     # One history row per save: who, when, which fields, and the reason given in the admin.
     history = HistoricalRecords(inherit=True)
+    # Set by the code that saves, read by django-simple-history: the reason kept on the next
+    # history row. Annotations only (no class attribute), so that the type checker knows them.
+    _change_reason: str | None
+    # Set by django-simple-history on an instance rebuilt from a history row (the revert page).
+    _history: Any  # an instance of the history model, which simple-history builds at run time
 
     class Meta:
         abstract = True

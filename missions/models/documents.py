@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -106,7 +106,7 @@ class SourceDocument(TrackedModel):
         super().clean()
         self.refuse_future_date(timezone.localdate())
 
-    def refuse_future_date(self, today: date) -> None:
+    def refuse_future_date(self, today: datetime.date) -> None:
         """A document bears a date that has come: "current" means as of today, so a document
         dated later would quietly take effect on that day. Refused where people type dates."""
         if self.date is not None and self.date > today:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Aggregate, Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from missions.models import Qualifier, Statement, Status
@@ -167,7 +167,7 @@ def summary(statements: StatementQuerySet, by: SummaryBy, day: date) -> Summary:
     if by not in _GROUP_FIELD:
         raise ValueError(f"cannot summarise by {by!r}")
     key = _GROUP_FIELD[by]
-    aggregates = {"n": Count("pk")}
+    aggregates: dict[str, Aggregate] = {"n": Count("pk")}
     for name in FIGURES:
         given = _FIGURE_GIVEN[name]
         aggregates[f"{name}_sum"] = Sum(_FIGURE_VALUE[name], filter=given)

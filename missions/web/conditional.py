@@ -28,6 +28,8 @@ from missions.roles import VIEW_PERMISSION
 # The staff pages and report downloads. The admin and import (forms that write) and the
 # account pages (forms whose content is the reader's own settings) are always served fresh.
 CONDITIONAL_NAMESPACES = {"missions", "reports"}
+# Where process_view leaves the ETag it computed, for __call__ to put on the rendered page.
+ETAG_ATTRIBUTE = "_data_etag"
 
 
 def data_etag(request: HttpRequest, today: date, credential: str) -> str:
@@ -65,7 +67,7 @@ class ConditionalPageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        etag = getattr(request, "_data_etag", None)
+        etag = getattr(request, ETAG_ATTRIBUTE, None)
         if etag and response.status_code == 200 and not response.has_header("ETag"):
             response.headers["ETag"] = etag
         return response
@@ -81,5 +83,6 @@ class ConditionalPageMiddleware:
             return None
         # Read before the page's queries: if data changes while it renders, the next request
         # sees a new version and gets the new page.
-        request._data_etag = data_etag(request, timezone.localdate(), session_credential(request))
-        return not_modified_or_none(request, request._data_etag)
+        etag = data_etag(request, timezone.localdate(), session_credential(request))
+        setattr(request, ETAG_ATTRIBUTE, etag)
+        return not_modified_or_none(request, etag)

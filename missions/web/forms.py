@@ -26,7 +26,7 @@ from missions.dates import (
     parse_date_phrase,
     parse_duration,
 )
-from missions.models import COUNT_VALIDATORS, SourceDocument, Statement
+from missions.models import COUNT_VALIDATORS, SourceDocument, Statement, TrackedModel
 
 # Form fields that describe the edit, not the record.
 CHANGE_FIELDS = ("change_reason", "loaded_version")
@@ -57,6 +57,8 @@ def _non_negative_message(model: type[models.Model]) -> Any:
 
 
 class TrackedModelForm(forms.ModelForm):
+    instance: TrackedModel
+
     change_reason = forms.CharField(
         label=_("Reason for this change"),
         max_length=REASON_MAX_LENGTH,
@@ -101,9 +103,9 @@ class TrackedModelForm(forms.ModelForm):
         return self.has_record_changes() or is_historical(self.instance)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
         self._check_version()
-        return cleaned
+        return self.cleaned_data
 
     def _check_version(self) -> None:
         instance = self.instance
@@ -119,7 +121,7 @@ class TrackedModelForm(forms.ModelForm):
         # The model layer claims the next version from this one, atomically.
         instance.version = loaded
 
-    def _refuse_stale(self, current: models.Model) -> None:
+    def _refuse_stale(self, current: TrackedModel) -> None:
         self.add_error(
             None, ValidationError(STALE_MESSAGE, code="stale", params={"version": current.version})
         )
@@ -146,7 +148,7 @@ class TrackedModelForm(forms.ModelForm):
 
 
 def _has_count_validator(model_field: models.Field) -> bool:
-    return any(validator in COUNT_VALIDATORS for validator in model_field._validators)
+    return any(validator in COUNT_VALIDATORS for validator in model_field.validators)
 
 
 class DatePhraseField(forms.CharField):
@@ -162,7 +164,9 @@ class DatePhraseField(forms.CharField):
         kwargs.setdefault("widget", forms.TextInput(attrs={"size": 22}))
         super().__init__(required=required, **kwargs)
 
-    def to_python(self, value: Any) -> PreciseDate | None:
+    # A form field's to_python returns its cleaned type (Django's own DateField returns a date);
+    # the stubs type CharField's as text only.
+    def to_python(self, value: Any) -> PreciseDate | None:  # type: ignore[override]
         text = super().to_python(value)
         if not text:
             return None
@@ -196,6 +200,8 @@ class EndPhraseField(DatePhraseField):
 class DocumentForm(TrackedModelForm):
     """A source document, its date typed as the letter prints it ("Den Haag, 25 april 2025"
     gives "25 april 2025"; "mei 2025" when only the month is known)."""
+
+    instance: SourceDocument
 
     date = DatePhraseField(
         bound=Bound.START,
@@ -240,11 +246,13 @@ class DocumentForm(TrackedModelForm):
     def _post_clean(self) -> None:
         if isinstance(self.cleaned_data.get("date"), PreciseDate):
             self.cleaned_data["date"] = self.cleaned_data["date"].value
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # a private ModelForm hook the stubs omit
 
 
 class StatementForm(TrackedModelForm):
     """A statement, with its start and end typed as the letter words them."""
+
+    instance: Statement
 
     start = DatePhraseField(
         bound=Bound.START,
@@ -319,7 +327,7 @@ class StatementForm(TrackedModelForm):
         # The date fields are not form fields, so Django would skip the constraints on them
         # ("end not before start", "open-ended has no end"); include them once both phrases
         # were read, so that those constraints give their message on this form.
-        exclude = super()._get_validation_exclusions()
-        if "start" not in self._errors and "end" not in self._errors:
+        exclude: set[str] = super()._get_validation_exclusions()  # type: ignore[misc]  # as above
+        if "start" not in self.errors and "end" not in self.errors:
             exclude.difference_update(self.DATE_FIELDS)
         return exclude

@@ -29,7 +29,7 @@ from django.test.utils import setup_test_environment  # noqa: E402
 
 from missions.models import Statement  # noqa: E402
 from tests import factories  # noqa: E402
-from tests.test_admin import admin_form_data, admin_url  # noqa: E402
+from tests.helpers import admin_form_data, admin_url  # noqa: E402
 
 SAVES = int(sys.argv[1]) if len(sys.argv) > 1 else 20
 
