@@ -27,16 +27,19 @@ BUMP = (
 
 
 def watched_tables() -> list[str]:
+    models = list(apps.get_app_config("missions").get_models())
     tables = [
         model._meta.db_table
-        for model in apps.get_app_config("missions").get_models()
-        if not model._meta.model_name.startswith("historical")
-        and model._meta.model_name not in UNWATCHED_MODELS
+        for model in models
+        if not (name := model._meta.model_name or "").startswith("historical")
+        and name not in UNWATCHED_MODELS
     ]
     # Many-to-many tables (a user's followed missions) are auto-created models.
-    for model in apps.get_app_config("missions").get_models():
+    for model in models:
         for field in model._meta.local_many_to_many:
-            tables.append(field.remote_field.through._meta.db_table)
+            through = field.remote_field.through
+            assert through is not None  # resolved once the app registry is ready
+            tables.append(through._meta.db_table)
     return sorted(set(tables)) + list(AUTH_TABLES)
 
 
