@@ -90,6 +90,9 @@ def test_a_page_while_the_database_is_down_is_a_503_page_without_session_cache_n
     assert "_session_cache" not in log
     assert "Database unavailable, answered 503: GET /" in log
     assert LOST in log
+    # Logged as what it was answered: no "Internal Server Error" on the way to the 503.
+    assert "Internal Server Error" not in log
+    assert "Service Unavailable: /" in log
 
 
 @pytest.mark.django_db
@@ -156,7 +159,7 @@ def test_a_login_while_the_database_is_down_is_a_503(viewer):
 
 
 @pytest.mark.django_db
-def test_an_error_that_is_not_an_outage_is_still_a_500(viewer, real_data):
+def test_an_error_that_is_not_an_outage_is_still_a_500(viewer, real_data, caplog):
     client = _signed_in(viewer)
 
     def wrapper(execute, sql, params, many, context):
@@ -167,6 +170,8 @@ def test_an_error_that_is_not_an_outage_is_still_a_500(viewer, real_data):
     with connection.execute_wrapper(wrapper):
         response = client.get("/")
     assert response.status_code == 500
+    assert "Internal Server Error: /" in _log_text(caplog)  # with its traceback, as before
+    assert "no such column" in _log_text(caplog)
 
 
 def _raised(error: BaseException) -> BaseException:

@@ -322,6 +322,10 @@ LOGGING = {
             "style": "{",
         },
     },
+    "filters": {
+        # A database outage is logged as its 503, not also as the 500 it was on the way.
+        "database_outage": {"()": "missions.security.outage.HideOutageServerErrors"},
+    },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
     },
@@ -329,7 +333,12 @@ LOGGING = {
     "loggers": {
         # Django's default configuration gives these their own handlers; route them to root.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
-        "django.request": {"handlers": [], "level": "WARNING", "propagate": True},
+        "django.request": {
+            "handlers": [],
+            "level": "WARNING",
+            "propagate": True,
+            "filters": ["database_outage"],
+        },
         "django.security": {"handlers": [], "level": "WARNING", "propagate": True},
         "axes": {"handlers": [], "level": "WARNING", "propagate": True},
         "missions": {"handlers": [], "level": "INFO", "propagate": True},

@@ -104,6 +104,16 @@ def note_outage(sender: Any, request: HttpRequest | None = None, **kwargs: Any) 
         setattr(request, _OUTAGE_ATTRIBUTE, exc)
 
 
+class HideOutageServerErrors(logging.Filter):
+    """On django.request: drops the "Internal Server Error" record (and its traceback) that
+    Django writes for an outage met in a middleware, before the 500 becomes the 503 here; the
+    503 is logged instead, with the database's own message (``unavailable``)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return not (getattr(record, "status_code", None) == 500 and is_database_outage(exc))
+
+
 class OutageAwareSessionMiddleware(SessionMiddleware):
     """Django's SessionMiddleware, with a 503 for a database outage (see the module)."""
 
