@@ -2,10 +2,12 @@
 
 Every write transaction raises ``missions_dataversion``'s one row (missions.models.data_version)
 and keeps that row locked until it commits, so two writers of any table queue behind each other
-from their first write to their commit. A writer waiting for it waits on a ``tuple`` lock of that
-table (or, first in the queue, holds it and waits for the holder's transaction id). Ten times a
-second this counts the backends waiting for any lock and those waiting for the version row;
-``summary`` tells how often anyone waited for it, and for how long at most in a row.
+on it. Ten times a second this counts the backends waiting for any lock, and those waiting for
+the version row: waiting (for another transaction's id, as ``INSERT ... ON CONFLICT DO UPDATE``
+waits) while already holding the version table's RowExclusiveLock, which a transaction takes
+when it starts the bump. Once past the bump it holds the row, and whoever it then waited for
+could not hold the row too, so such a waiter is waiting for the version row. ``summary`` tells
+how often anyone waited for it, how many at once, and for how long at most in a row.
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ VERSION_TABLE = "missions_dataversion"
 INTERVAL = 0.1
 WAITING = """
 SELECT count(DISTINCT w.pid),
-       count(DISTINCT w.pid) FILTER (WHERE EXISTS (
-           SELECT 1 FROM pg_locks t
-           WHERE t.pid = w.pid AND t.locktype = 'tuple' AND t.relation = %s::regclass))
+       count(DISTINCT w.pid) FILTER (WHERE w.pid IN (
+           SELECT v.pid FROM pg_locks v
+           WHERE v.relation = %s::regclass AND v.mode = 'RowExclusiveLock' AND v.granted))
 FROM pg_locks w
 WHERE NOT w.granted AND w.pid <> pg_backend_pid()
 """
