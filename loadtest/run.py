@@ -23,6 +23,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from collections import Counter
 from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +34,7 @@ import psycopg
 from bench.client import Session
 from bench.imports import export_rows
 from bench.server import ROOT, free_port, gunicorn, production_env, stop_on_sigterm
+from loadtest import locks
 from loadtest.cluster import own_cluster
 from loadtest.users import Shared, SimulatedUser
 from loadtest.verify import lost_imports, lost_saves, stored_imports, stored_notes
@@ -94,8 +96,9 @@ def load_test(args: argparse.Namespace) -> int:
             )
         urls = [server.base_url for server in servers]
         print(f"== {args.users} users on {', '.join(urls)}, {args.duration:.0f} s", flush=True)
-        shared, restart = run_users(urls, password, targets, args)
+        shared, restart, waits = run_users(urls, password, targets, args)
     results = summarize(shared, restart, args)
+    results["version_row_waits"] = waits
     stored = stored_notes(args.database_url, list(targets["statements"]))
     results["lost_saves"] = lost_saves(shared.saves, targets["statements"], stored)
     imported = stored_imports(args.database_url, [i.reference for i in shared.imports])
@@ -177,7 +180,7 @@ def _run(env: dict[str, str], *args: str) -> str:
 
 def run_users(
     urls: list[str], password: str, targets: dict[str, Any], args: argparse.Namespace
-) -> tuple[Shared, dict[str, float]]:
+) -> tuple[Shared, dict[str, float], dict]:
     shared = Shared(urls, password, targets, time.monotonic(), math.inf, args.think)
     if targets["analysts"] and args.imports:
         share_import_rows(shared, targets["analysts"], password)
@@ -197,13 +200,15 @@ def run_users(
     if args.restart_postgres:
         restarter = threading.Thread(target=restart_postgres, args=(shared, args, restart))
         restarter.start()
+    # Who waits for the data-version row's lock, ten times a second (loadtest.locks).
+    sampler = locks.started(args.database_url)
     for user in users:
         user.go.set()
     for user in users:
         user.join(timeout=args.duration + 180)
     if restarter:
         restarter.join()
-    return shared, restart
+    return shared, restart, locks.stopped(sampler)
 
 
 def share_import_rows(shared: Shared, analysts: list[str], password: str) -> None:
@@ -297,6 +302,8 @@ def summarize(shared: Shared, restart: dict[str, float], args: argparse.Namespac
         outside = [r for r in errors if r not in inside]
         results["restart"] |= {
             "failed_in_flight": len(inside),
+            # What the failures in flight answered (0: no answer); an outage must be a 5xx.
+            "in_flight_statuses": answered_statuses(inside),
             "failed_outside_window": len(outside),
             "outside_window": [f"{r.kind} at {r.start:.1f}s: {r.detail}" for r in outside],
             "recovery_s": recovered,
@@ -304,11 +311,24 @@ def summarize(shared: Shared, restart: dict[str, float], args: argparse.Namespac
     return results
 
 
+def answered_statuses(records: list) -> dict[str, int]:
+    counts = Counter(str(r.status) for r in records)
+    return dict(sorted(counts.items()))
+
+
 def verdict(results: dict, args: argparse.Namespace) -> list[str]:
     """Why the run fails; empty when it passes."""
     failures = [f"login failed: {detail}" for detail in results["logins"]["errors"]]
     restart = results["restart"]
     if restart:
+        client_errors = {
+            status: count
+            for status, count in restart["in_flight_statuses"].items()
+            if status.startswith("4")
+        }
+        if client_errors:
+            # A 400 for a database restart blames the request (Django's SessionInterrupted).
+            failures.append(f"the restart was answered with client errors: {client_errors}")
         if restart["failed_outside_window"]:
             failures.append(
                 f"{restart['failed_outside_window']} requests failed outside the restart"
@@ -347,11 +367,20 @@ def print_report(results: dict) -> None:
         r = results["restart"]
         print(
             f"PostgreSQL restart at {r['restart_started']:.1f} s, back at {r['database_back']:.1f} "
-            f"s: {r['failed_in_flight']} requests failed in flight, the app recovered "
+            f"s: {r['failed_in_flight']} requests failed in flight (answered "
+            f"{_statuses(r['in_flight_statuses'])}), the app recovered "
             f"{r['recovery_s']:.1f} s after the database was back"
         )
     for line in results["error_samples"]:
         print("  error:", line)
+    waits = results.get("version_row_waits")
+    if waits:
+        print(
+            f"data-version row: someone waited for its lock in "
+            f"{waits['waiting_version_share']:.1%} of {waits['samples']} samples (any lock: "
+            f"{waits['waiting_any_share']:.1%}), at most {waits['most_waiting_version']} at once, "
+            f"for at most {waits['longest_version_wait_s']:.1f} s in a row"
+        )
     imports = results["imports"]
     print(
         f"imports (previewed on one server, confirmed on the other): {imports['saved']} "
@@ -362,6 +391,16 @@ def print_report(results: dict) -> None:
     for line in lost:
         print("  LOST:", line)
     print("PASS" if not results["verdict"] else "FAIL: " + "; ".join(results["verdict"]))
+
+
+def _statuses(counts: dict[str, int]) -> str:
+    return (
+        ", ".join(
+            f"{count} x {'no answer' if status == '0' else status}"
+            for status, count in counts.items()
+        )
+        or "nothing"
+    )
 
 
 if __name__ == "__main__":

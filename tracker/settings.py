@@ -93,7 +93,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cache-Control: no-store on every page and download (static files are served above).
     "missions.security.session_security.NoStoreMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's SessionMiddleware, and a 503 page (never a 400 or 500) while the database is
+    # unreachable: it wraps every middleware below that reads the session or the user.
+    "missions.security.outage.OutageAwareSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -142,6 +144,9 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        # Persistent connections (a minute), checked before each request's first query: after
+        # a PostgreSQL restart a worker's dead connection is noticed and replaced at once
+        # instead of failing the first request that uses it (missions.security.outage).
         conn_max_age=int(env("CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
@@ -179,6 +184,8 @@ LOGOUT_REDIRECT_URL = "login"
 # Sessions end after 8 idle hours and when the browser closes: the cookie carries no expiry, and
 # the server-side expiry (8 hours) is pushed forward by every request.
 SESSION_COOKIE_AGE = 8 * 60 * 60
+# Django's database sessions, with a load that fails plainly while the database is down.
+SESSION_ENGINE = "missions.security.session_store"
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -315,6 +322,10 @@ LOGGING = {
             "style": "{",
         },
     },
+    "filters": {
+        # A database outage is logged as its 503, not also as the 500 it was on the way.
+        "database_outage": {"()": "missions.security.outage.HideOutageServerErrors"},
+    },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
     },
@@ -322,7 +333,12 @@ LOGGING = {
     "loggers": {
         # Django's default configuration gives these their own handlers; route them to root.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
-        "django.request": {"handlers": [], "level": "WARNING", "propagate": True},
+        "django.request": {
+            "handlers": [],
+            "level": "WARNING",
+            "propagate": True,
+            "filters": ["database_outage"],
+        },
         "django.security": {"handlers": [], "level": "WARNING", "propagate": True},
         "axes": {"handlers": [], "level": "WARNING", "propagate": True},
         "missions": {"handlers": [], "level": "INFO", "propagate": True},

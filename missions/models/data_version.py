@@ -2,14 +2,18 @@
 
 Installed after every ``migrate`` (``post_migrate``), for every concrete table of the missions
 app except the history tables (each history row comes with a write to its record's table), the
-API tokens (their ``last_used_at`` moves on every API call) and the version row itself, plus the
-auth tables that decide what a user may see. A table added by a later migration is covered
+API tokens (their ``last_used_at`` moves on every API call), the pending imports (an upload
+between preview and confirm is on no page) and the version row itself, plus the auth tables
+that decide what a user may see. A table added by a later migration is covered
 without a change here. The statements are idempotent, so running them again is harmless.
 
 On PostgreSQL the trigger is per statement and BEFORE the write: a bulk update of 100,000 rows
 raises the version once, and a transaction takes the version row's lock before any row lock of
-its own, so two writers cannot deadlock over it. SQLite has only row triggers; they cost a
-one-row update each, inside the same write lock.
+its own, so two writers cannot deadlock over it. The row stays locked until the transaction
+ends, so writers queue on it: a confirmed import no longer takes it with the claim of its
+pending upload (its first write), only when it writes the rows, so admin saves do not wait
+while it re-reads the file. SQLite has only row triggers; they cost a one-row update each,
+inside the same write lock.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from django.apps import apps
 from django.db import connections
 
 VERSION_TABLE = "missions_dataversion"
-UNWATCHED_MODELS = {"dataversion", "apitoken"}
+UNWATCHED_MODELS = {"dataversion", "apitoken", "pendingimport"}
 AUTH_TABLES = ("auth_user_groups", "auth_user_user_permissions", "auth_group_permissions")
 BUMP = (
     f"INSERT INTO {VERSION_TABLE} (id, version) VALUES (1, 1) "
@@ -26,17 +30,29 @@ BUMP = (
 ).replace("{table}", VERSION_TABLE)
 
 
-def watched_tables() -> list[str]:
-    tables = [
+def unwatched_tables() -> list[str]:
+    """Tables that must carry no trigger: they may have had one from an earlier version."""
+    return sorted(
         model._meta.db_table
         for model in apps.get_app_config("missions").get_models()
-        if not model._meta.model_name.startswith("historical")
-        and model._meta.model_name not in UNWATCHED_MODELS
+        if model._meta.model_name in UNWATCHED_MODELS
+    )
+
+
+def watched_tables() -> list[str]:
+    models = list(apps.get_app_config("missions").get_models())
+    tables = [
+        model._meta.db_table
+        for model in models
+        if not (name := model._meta.model_name or "").startswith("historical")
+        and name not in UNWATCHED_MODELS
     ]
     # Many-to-many tables (a user's followed missions) are auto-created models.
-    for model in apps.get_app_config("missions").get_models():
+    for model in models:
         for field in model._meta.local_many_to_many:
-            tables.append(field.remote_field.through._meta.db_table)
+            through = field.remote_field.through
+            assert through is not None  # resolved once the app registry is ready
+            tables.append(through._meta.db_table)
     return sorted(set(tables)) + list(AUTH_TABLES)
 
 
@@ -66,6 +82,14 @@ def install_triggers(using: str = "default", **kwargs: object) -> None:
                         f"CREATE TRIGGER IF NOT EXISTS {table}_data_version_{event.lower()} "
                         f"AFTER {event} ON {table} BEGIN {BUMP}; END"
                     )
+        for table in unwatched_tables():
+            if table not in existing:
+                continue
+            if connection.vendor == "postgresql":
+                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_data_version ON {table}")
+            elif connection.vendor == "sqlite":
+                for event in ("insert", "update", "delete"):
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {table}_data_version_{event}")
 
 
 def current_version(using: str = "default") -> int:

@@ -87,7 +87,9 @@ class RequestBodyLimitMiddleware:
                 except BodyTooLarge:
                     return too_large(request, limit)
                 request.META["CONTENT_LENGTH"] = str(len(body))
-                request._stream = LimitedStream(io.BytesIO(body), len(body))
+                # Django reads the body from _stream (WSGIRequest made it from wsgi.input).
+                replay = LimitedStream(io.BytesIO(body), len(body))
+                request._stream = replay  # type: ignore[assignment]
         else:
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -96,6 +97,12 @@ class NoStoreMiddleware:
         return response
 
 
+def _verified(user: Any) -> bool:
+    """Whether this session gave a TOTP code: django_otp's OTPMiddleware puts is_verified() on
+    request.user, a method the User model's type does not know."""
+    return bool(user.is_verified())
+
+
 class SecondFactorMiddleware:
     """After django_otp's OTPMiddleware and LoginRequiredMiddleware: a signed-in user who owes a
     code is sent to the page that asks for it (or to set one up), with the way back."""
@@ -108,7 +115,7 @@ class SecondFactorMiddleware:
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         user = request.user
-        if not user.is_authenticated or user.is_verified():
+        if not user.is_authenticated or _verified(user):
             return None
         match = request.resolver_match
         if match is not None and match.view_name in _OPEN_BEFORE_SECOND_FACTOR:
