@@ -1,6 +1,6 @@
 """How the admin writes figures, statuses and periods: the display vocabulary of the pages
 (``missions.web.formatting``), so a statement reads the same in the back office as on the site:
-"~10", "at most 10 (4 military, 2 civilian, 1 police)", "9 July 2025 – end of June 2028"."""
+"~10", "at most 10 (4 military, 2 civilian, 1 police)", "9 July 2025 - end of June 2028"."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from django.utils.translation import gettext
 
 from missions.models import Mission, Statement
 from missions.web import formatting
-
 
 # Kept for the admin modules that still write a bare dash (statements, documents); new code
 # calls ``not_stated()``.
@@ -22,7 +21,7 @@ def not_stated() -> SafeString:
 
 
 def figure(number: int | None, qualifier: str) -> str:
-    """"~10", "at most 10"; "" when unknown."""
+    """ "~10", "at most 10"; "" when unknown."""
     return formatting.personnel_with_qualifier(number, qualifier)
 
 
@@ -52,7 +51,7 @@ def personnel(statement: Statement) -> str:
 
 
 def period(statement: Statement) -> str:
-    """'9 July 2025 – end of June 2028', 'start not stated – open-ended', 'not stated'."""
+    """'9 July 2025 - end of June 2028', 'start not stated - open-ended', 'not stated'."""
     return formatting.period_text(statement)
 
 

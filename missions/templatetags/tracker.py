@@ -84,7 +84,7 @@ def total_of(statement) -> str:
 
 @register.filter
 def period(statement) -> str:
-    """``{{ statement|period }}``: "9 July 2025 – end of June 2028", "not stated"."""
+    """``{{ statement|period }}``: "9 July 2025 - end of June 2028", "not stated"."""
     return formatting.period_text(statement)
 
 

@@ -11,8 +11,8 @@ The words, in English and Dutch:
   "not stated" to screen readers and on hover, never 0; a *sum* no contribution gives a figure
   for is "unknown" (onbekend), with how many are unknown beside a partial sum ("~12 (3 unknown)");
 - a status: its label in a badge, ``<span class="badge status-extended">extended</span>``;
-- a period: "9 July 2025 – end of June 2028", "start not stated – end of May 2025",
-  "1 March 2024 – open-ended", "not stated";
+- a period: "9 July 2025 - end of June 2028", "start not stated - end of May 2025",
+  "1 March 2024 - open-ended", "not stated";
 - a source: the document reference and where in it ("29521-497, answer 11"), with "corrected by"
   or "as corrected by" and the correcting document when a correction concerns it.
 """
@@ -123,18 +123,19 @@ def status_badge(status: str, *, mission: bool = False) -> SafeString:
     return format_html('<span class="badge status-{}">{}</span>', status, status_label(status))
 
 
+# Between a period's start and end, as typeset in both languages.
+EN_DASH = "\u2013"
+
 # --- Period -----------------------------------------------------------------------------------
 
 
 def period_text(statement: Any) -> str:
-    """A statement's period at the precision of its dates: "9 July 2025 – end of June 2028",
-    "start not stated – end of May 2025", "1 March 2024 – open-ended", or "not stated"."""
+    """A statement's period at the precision of its dates: "9 July 2025 - end of June 2028",
+    "start not stated - end of May 2025", "1 March 2024 - open-ended", or "not stated"."""
     start, end = statement.start_display, statement.end_display
     if not start and not end:
         return not_stated_word()
-    return "{start} – {end}".format(
-        start=start or _("start not stated"), end=end or _("end not stated")
-    )
+    return f"{start or _('start not stated')} {EN_DASH} {end or _('end not stated')}"
 
 
 # --- Source -----------------------------------------------------------------------------------
@@ -154,7 +155,8 @@ def source_link(statement: Any) -> SafeString:
     document's page, where in the document ("answer 11"), "date inferred" when the document's
     date is, and the correction that concerns it ("corrected by 29521-497, answer 11" for a
     later correction, "as corrected by ..." where a correction stands in for the statement on an
-    as-of view), or what a correction corrects ("corrects 29521-493, p. 4"). Needs ``document``, ``corrects__document`` and ``corrected_by__document``
+    as-of view), or what a correction corrects ("corrects 29521-493, p. 4"). Needs
+    ``document``, ``corrects__document`` and ``corrected_by__document``
     selected (``StatementQuerySet.with_related``)."""
     cited = statement.cited_statement
     document = cited.document
@@ -171,10 +173,10 @@ def source_link(statement: Any) -> SafeString:
     correction = statement.correction
     if correction is not None:
         label = _("as corrected by") if statement.shown_in_place else _("corrected by")
-        return format_html('{} {}', link, _mark(label, correction))
+        return format_html("{} {}", link, _mark(label, correction))
     if statement.corrects_id is not None:
         # A correction cited as such: what it corrects, so the reader sees both documents.
-        return format_html('{} {}', link, _mark(_("corrects"), statement.corrects))
+        return format_html("{} {}", link, _mark(_("corrects"), statement.corrects))
     return link
 
 
