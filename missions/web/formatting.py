@@ -135,7 +135,10 @@ def period_text(statement: Any) -> str:
     start, end = statement.start_display, statement.end_display
     if not start and not end:
         return not_stated_word()
-    return f"{start or _('start not stated')} {EN_DASH} {end or _('end not stated')}"
+    # Outside the f-string, so that makemessages finds the words.
+    start = start or _("start not stated")
+    end = end or _("end not stated")
+    return f"{start} {EN_DASH} {end}"
 
 
 # --- Source -----------------------------------------------------------------------------------
@@ -199,5 +202,6 @@ def source_text(statement: Any) -> str:
         label = _("as corrected by") if statement.shown_in_place else _("corrected by")
         return f"{text} ({label} {correction.citation})"
     if statement.corrects_id is not None:
-        return f"{text} ({_('corrects')} {statement.corrects.citation})"
+        corrects = _("corrects")
+        return f"{text} ({corrects} {statement.corrects.citation})"
     return text
