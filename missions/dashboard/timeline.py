@@ -23,6 +23,7 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
+from missions.dates import format_precise
 from missions.models import Statement, Status
 from missions.reading.remaining import statement_time_left
 from missions.web import formatting
@@ -204,8 +205,6 @@ def build_timeline(
     """Bars for ``statements`` (already loaded with their missions and regions), grouped by
     region, in the order mission, contribution, as they stand on ``day``: the line marks that
     day ("today" when it is ``today``, the default)."""
-    from missions.dates import format_precise
-
     rows = sorted(
         statements,
         key=lambda s: (
