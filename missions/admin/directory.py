@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
@@ -19,6 +22,28 @@ from missions.models import Contribution, Mission, Organization, Region, Stateme
 from missions.reading.current import CURRENT_FIELDS
 from missions.web.formatting import status_label
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+# What the lists annotate on each row (get_queryset below), for the type checker.
+class _MissionCount(TypedDict):
+    mission_count: int
+
+
+class _ContributionCount(TypedDict):
+    contribution_count: int
+
+
+class _Current(TypedDict):
+    """``ContributionQuerySet.with_current(fields=CURRENT_FIELDS)``; None without a statement."""
+
+    current_statement_id: int | None
+    current_status: str | None
+    current_end_date: date | None
+    current_end_precision: str | None
+    current_open_ended: bool | None
+
 
 @admin.register(Organization)
 class OrganizationAdmin(TrackedAdmin):
@@ -31,7 +56,7 @@ class OrganizationAdmin(TrackedAdmin):
         return super().get_queryset(request).annotate(mission_count=Count("missions"))
 
     @admin.display(description=_("missions"), ordering="mission_count")
-    def mission_count(self, obj: Organization) -> int:
+    def mission_count(self, obj: WithAnnotations[Organization, _MissionCount]) -> int:
         return obj.mission_count
 
 
@@ -46,7 +71,7 @@ class RegionAdmin(TrackedAdmin):
         return super().get_queryset(request).annotate(mission_count=Count("missions"))
 
     @admin.display(description=_("missions"), ordering="mission_count")
-    def mission_count(self, obj: Region) -> int:
+    def mission_count(self, obj: WithAnnotations[Region, _MissionCount]) -> int:
         return obj.mission_count
 
 
@@ -102,7 +127,7 @@ class MissionAdmin(TrackedAdmin):
         return display.strength(obj) or display.not_stated()
 
     @admin.display(description=_("contributions"), ordering="contribution_count")
-    def contribution_count(self, obj: Mission) -> int:
+    def contribution_count(self, obj: WithAnnotations[Mission, _ContributionCount]) -> int:
         return obj.contribution_count
 
 
@@ -155,11 +180,11 @@ class ContributionAdmin(TrackedAdmin):
         return str(obj.mission.region)
 
     @admin.display(description=_("current status"), ordering="current_status")
-    def current_status(self, obj: Contribution) -> str:
+    def current_status(self, obj: WithAnnotations[Contribution, _Current]) -> str:
         return display.status(obj.current_status)
 
     @admin.display(description=_("current end"), ordering="current_end_date")
-    def current_end(self, obj: Contribution) -> str:
+    def current_end(self, obj: WithAnnotations[Contribution, _Current]) -> str:
         if obj.current_open_ended:
             return gettext("open-ended")
         end = format_precise(obj.current_end_date, obj.current_end_precision, Bound.END)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any, Self
 
+from django.apps import apps
 from django.db import models
 from django.db.models import OuterRef, Subquery
 
@@ -33,9 +34,9 @@ class ContributionQuerySet(models.QuerySet["Contribution"]):
         return self.annotate(**values)
 
     def _statements(self) -> Any:
-        # The statement model through the reverse relation, not an import: models import this
-        # module, so importing the models here would be a cycle.
-        return self.model._meta.get_field("statements").related_model._default_manager
+        # The statement model by name, not an import: models import this module, so importing
+        # the models here would be a cycle.
+        return apps.get_model("missions", "Statement")._default_manager
 
 
 def current_of(contributions: list[Any], statements: list[Any]) -> list[tuple[Any, Any]]:

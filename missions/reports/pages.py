@@ -7,7 +7,7 @@ in JSON and on the command line.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.paginator import Page, Paginator
@@ -101,7 +101,7 @@ class ChangesForm(PagedForm):
         self.fields["to"] = _date_field(_("To"))
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         first, last = cleaned.get("from"), cleaned.get("to")
         if first and last and first > last:
             raise forms.ValidationError(_("The period must start on or before its end."))
@@ -155,7 +155,8 @@ def expiring_page(params: dict[str, Any], today: date) -> dict[str, Any]:
         "as_of": params.get("as_of"),
         "until": add_months(day, months),
         "page": page,
-        "rows": reports.expiring_rows(page.object_list, day),
+        # A page of the queryset is a slice of it.
+        "rows": reports.expiring_rows(cast(StatementQuerySet, page.object_list), day),
     }
 
 

@@ -34,11 +34,12 @@ from missions.models import MissionStatus, Qualifier, Status
 
 def qualifier_prefix(qualifier: str) -> str:
     """What goes before a figure: "~" for circa, "at most " and "at least " for the bounds."""
-    return {
+    prefixes: dict[str, str] = {
         Qualifier.APPROXIMATELY: "~",
         Qualifier.AT_MOST: _("at most") + " ",
         Qualifier.AT_LEAST: _("at least") + " ",
-    }.get(qualifier, "")
+    }
+    return prefixes.get(qualifier, "")
 
 
 def personnel_with_qualifier(count: int | None, qualifier: str) -> str:
