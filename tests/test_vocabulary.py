@@ -194,3 +194,9 @@ def test_the_qualifier_reads_as_a_letter_words_it_in_both_languages(
     )
     html = viewer_client.get(url, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert f'<td class="num">{dutch}</td>' in _row(html, "national staff")
+
+
+def test_the_changes_report_cites_the_same_source(viewer_client, statement, day):
+    first = (day - timedelta(days=60)).isoformat()
+    html = viewer_client.get(f"/reports/changes/?from={first}&to={day.isoformat()}")
+    assert _source(statement) in _row(html.content.decode(), "national staff")
