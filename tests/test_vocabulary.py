@@ -200,3 +200,10 @@ def test_the_changes_report_cites_the_same_source(viewer_client, statement, day)
     first = (day - timedelta(days=60)).isoformat()
     html = viewer_client.get(f"/reports/changes/?from={first}&to={day.isoformat()}")
     assert _source(statement) in _row(html.content.decode(), "national staff")
+
+
+def test_a_statement_without_a_figure_says_not_stated_in_the_admin_list(admin_client):
+    f.statement(total=None, military=None)
+    html = admin_client.get(admin_url(Statement, "changelist")).content.decode()
+    assert f'<td class="field-personnel">{NOT_STATED}</td>' in html
+    assert f'<td class="field-end">{NOT_STATED}</td>' in html
