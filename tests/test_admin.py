@@ -253,7 +253,8 @@ def test_it_shows_a_contributions_current_state_and_statements_newest_first(anal
     page = analyst_client.get(admin_url(Contribution, "change", contribution.pk))
 
     content = page.content.decode()
-    assert "New; 7 (4 military, 2 civilian, 1 police); until 9 July 2025" in content
+    state = "New; 7 (4 military, 2 civilian, 1 police); start not stated \u2013 9 July 2025"
+    assert state in content
     assert "29521-494, page 3, decision" in content
     inline = next(i for i in page.context["inline_admin_formsets"] if i.formset.model is Statement)
     assert [form.instance for form in inline.formset.forms] == [newer, older]

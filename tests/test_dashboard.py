@@ -152,7 +152,7 @@ def test_it_draws_a_bar_per_deployed_contribution_grouped_by_region(viewer_clien
     table = html[html.index('<table class="data timeline-table">') :]
     table = table[: table.index("</table>")]
     assert table.count("<tr>") == 3  # the header and the two drawn rows
-    assert "1 June 1948 - open-ended" in table
+    assert "1 June 1948 \u2013 open-ended" in table
 
 
 def test_it_draws_no_bar_start_for_a_contribution_without_a_start_date(viewer_client, db):
@@ -232,7 +232,7 @@ def test_it_computes_the_timeline_geometry(db):
     )
     assert observers.open_ended and observers.end_stated
     assert observers.end_x == pytest.approx(WIDTH - RIGHT_MARGIN, abs=0.1)
-    assert observers.period == "1 June 1948 - open-ended"
+    assert observers.period == "1 June 1948 \u2013 open-ended"
     assert [row.label for row in picture.unstated] == ["Aspides: planners"]
     assert picture.today_x == pytest.approx(
         LABEL_WIDTH + (today - date(2021, 1, 1)).days / days * plot, abs=0.1

@@ -8,7 +8,7 @@ from tests import factories
 
 def test_it_shows_qualified_personnel():
     assert personnel_with_qualifier(10, Qualifier.APPROXIMATELY) == "~10"
-    assert personnel_with_qualifier(10, Qualifier.AT_MOST) == "max. 10"
+    assert personnel_with_qualifier(10, Qualifier.AT_MOST) == "at most 10"
     assert personnel_with_qualifier(None, Qualifier.EXACT) == ""
 
 

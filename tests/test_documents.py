@@ -149,7 +149,7 @@ def test_it_marks_the_aspides_statement_of_493_as_corrected_by_497_answer_11(
     assert "corrected by 29521-497, answer 11" in visible_text(article)
     assert 'class="statement corrected"' in article
     # Kept as it was said: the erroneous end stays on the page, marked, never overwritten.
-    assert "<dd>… \u2013 end of May 2025</dd>" in article
+    assert "<dd>start not stated \u2013 end of May 2025</dd>" in article
     # Only Aspides and OPA were corrected ("per abuis"); nothing else on 493 is marked.
     opa = Statement.objects.get(document=letter, contribution__mission__name="OPA")
     assert "corrected by 29521-497, answer 11" in visible_text(_article(html, opa))

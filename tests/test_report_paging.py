@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from missions.reports.views import ROWS_PER_PAGE
+from missions.reports.pages import ROWS_PER_PAGE
 from tests import factories
 
 ROWS = ROWS_PER_PAGE + 30

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib import admin
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -16,7 +19,30 @@ from missions.admin.base import TrackedAdmin, TrackedInlineMixin
 from missions.admin.statements import ContributionStatementInline
 from missions.dates import Bound, format_precise
 from missions.models import Contribution, Mission, Organization, Region, Statement, Status
-from missions.reading.querysets import LATEST_FIRST
+from missions.reading.current import CURRENT_FIELDS
+from missions.web.formatting import status_label
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+# What the lists annotate on each row (get_queryset below), for the type checker.
+class _MissionCount(TypedDict):
+    mission_count: int
+
+
+class _ContributionCount(TypedDict):
+    contribution_count: int
+
+
+class _Current(TypedDict):
+    """``ContributionQuerySet.with_current(fields=CURRENT_FIELDS)``; None without a statement."""
+
+    current_statement_id: int | None
+    current_status: str | None
+    current_end_date: date | None
+    current_end_precision: str | None
+    current_open_ended: bool | None
 
 
 @admin.register(Organization)
@@ -30,7 +56,7 @@ class OrganizationAdmin(TrackedAdmin):
         return super().get_queryset(request).annotate(mission_count=Count("missions"))
 
     @admin.display(description=_("missions"), ordering="mission_count")
-    def mission_count(self, obj: Organization) -> int:
+    def mission_count(self, obj: WithAnnotations[Organization, _MissionCount]) -> int:
         return obj.mission_count
 
 
@@ -45,7 +71,7 @@ class RegionAdmin(TrackedAdmin):
         return super().get_queryset(request).annotate(mission_count=Count("missions"))
 
     @admin.display(description=_("missions"), ordering="mission_count")
-    def mission_count(self, obj: Region) -> int:
+    def mission_count(self, obj: WithAnnotations[Region, _MissionCount]) -> int:
         return obj.mission_count
 
 
@@ -98,10 +124,10 @@ class MissionAdmin(TrackedAdmin):
 
     @admin.display(description=_("strength"), ordering="total_strength")
     def strength(self, obj: Mission) -> str:
-        return display.strength(obj) or display.EMPTY
+        return display.strength(obj) or display.not_stated()
 
     @admin.display(description=_("contributions"), ordering="contribution_count")
-    def contribution_count(self, obj: Mission) -> int:
+    def contribution_count(self, obj: WithAnnotations[Mission, _ContributionCount]) -> int:
         return obj.contribution_count
 
 
@@ -138,19 +164,8 @@ class ContributionAdmin(TrackedAdmin):
     inlines = [ContributionStatementInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        # The current statement's columns in the same query: one subquery each, not a query
-        # per row. "Current" is the latest by document date, as Statement.objects.current().
-        latest = Statement.objects.filter(contribution=OuterRef("pk")).order_by(*LATEST_FIRST)
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                current_status=Subquery(latest.values("status")[:1]),
-                current_end_date=Subquery(latest.values("end_date")[:1]),
-                current_end_precision=Subquery(latest.values("end_precision")[:1]),
-                current_open_ended=Subquery(latest.values("open_ended")[:1]),
-            )
-        )
+        # The current statement's columns in the same query, by the table's rule (as_of).
+        return super().get_queryset(request).with_current(fields=CURRENT_FIELDS)
 
     @admin.display(description=_("mission"), ordering="mission__name")
     def mission_label(self, obj: Contribution) -> str:
@@ -165,22 +180,20 @@ class ContributionAdmin(TrackedAdmin):
         return str(obj.mission.region)
 
     @admin.display(description=_("current status"), ordering="current_status")
-    def current_status(self, obj: Contribution) -> str:
-        if obj.current_status in Status.values:
-            return Status(obj.current_status).label
-        return display.EMPTY
+    def current_status(self, obj: WithAnnotations[Contribution, _Current]) -> str:
+        return display.status(obj.current_status)
 
     @admin.display(description=_("current end"), ordering="current_end_date")
-    def current_end(self, obj: Contribution) -> str:
+    def current_end(self, obj: WithAnnotations[Contribution, _Current]) -> str:
         if obj.current_open_ended:
             return gettext("open-ended")
         end = format_precise(obj.current_end_date, obj.current_end_precision, Bound.END)
-        return end or display.EMPTY
+        return end or display.not_stated()
 
     @admin.display(description=_("current state"))
     def current_state(self, obj: Contribution) -> str:
         if obj.pk is None:
-            return display.EMPTY
+            return display.not_stated()
         statement = (
             Statement.objects.current()
             .filter(contribution=obj)
@@ -190,7 +203,7 @@ class ContributionAdmin(TrackedAdmin):
         if statement is None:
             return gettext("No statement yet.")
         facts = [
-            capfirst(statement.get_status_display()),
+            capfirst(status_label(statement.status)),
             display.personnel(statement),
             display.period(statement),
             statement.conditions,

@@ -1,26 +1,28 @@
-"""How the admin writes figures and periods: "~10", "7 (4 military, 2 civilian, 1 police)"."""
+"""How the admin writes figures, statuses and periods: the display vocabulary of the pages
+(``missions.web.formatting``), so a statement reads the same in the back office as on the site:
+"~10", "at most 10 (4 military, 2 civilian, 1 police)", "9 July 2025 - end of June 2028"."""
 
 from __future__ import annotations
 
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
-from missions.models import Mission, Qualifier, Statement
+from missions.models import Mission, Statement
+from missions.web import formatting
 
+# Kept for the admin modules that still write a bare dash (statements, documents); new code
+# calls ``not_stated()``.
 EMPTY = "—"
 
-# Short signs keep the column narrow; the change page spells the qualifier out.
-QUALIFIER_SIGNS = {
-    Qualifier.EXACT: "",
-    Qualifier.APPROXIMATELY: "~",
-    Qualifier.AT_MOST: "≤",
-    Qualifier.AT_LEAST: "≥",
-}
+
+def not_stated() -> SafeString:
+    """An empty cell: the pages' "not stated" mark, not a bare dash."""
+    return formatting.not_stated()
 
 
 def figure(number: int | None, qualifier: str) -> str:
-    if number is None:
-        return ""
-    return f"{QUALIFIER_SIGNS.get(qualifier, '')}{number}"
+    """ "~10", "at most 10"; "" when unknown."""
+    return formatting.personnel_with_qualifier(number, qualifier)
 
 
 def personnel(statement: Statement) -> str:
@@ -49,18 +51,13 @@ def personnel(statement: Statement) -> str:
 
 
 def period(statement: Statement) -> str:
-    """'9 July 2025 to end of June 2028', 'until 9 July 2025', 'open-ended'."""
-    start, end = statement.start_display, statement.end_display
-    if start and start == end:
-        # "2025 to 2025" says "in 2025".
-        return gettext("in %(period)s") % {"period": start}
-    if start and end:
-        return gettext("%(start)s to %(end)s") % {"start": start, "end": end}
-    if end:
-        return end if statement.open_ended else gettext("until %(end)s") % {"end": end}
-    if start:
-        return gettext("from %(start)s") % {"start": start}
-    return ""
+    """'9 July 2025 - end of June 2028', 'start not stated - open-ended', 'not stated'."""
+    return formatting.period_text(statement)
+
+
+def status(value: str | None) -> SafeString:
+    """A status in the pages' badge; the "not stated" mark when there is none."""
+    return formatting.status_badge(value) if value else not_stated()
 
 
 def strength(mission: Mission) -> str:

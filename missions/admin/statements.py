@@ -91,11 +91,11 @@ class StatementAdmin(ContributionLabelsMixin, TrackedAdmin):
 
     @admin.display(description=_("personnel"))
     def personnel(self, obj: Statement) -> str:
-        return display.personnel(obj) or display.EMPTY
+        return display.personnel(obj) or display.not_stated()
 
     @admin.display(description=_("end"), ordering="end_date")
     def end(self, obj: Statement) -> str:
-        return obj.end_display or display.EMPTY
+        return obj.end_display or display.not_stated()
 
 
 class StatementInline(ContributionLabelsMixin, TrackedInlineMixin, admin.TabularInline):
@@ -166,8 +166,8 @@ class ContributionStatementInline(admin.TabularInline):
 
     @admin.display(description=_("personnel"))
     def personnel(self, obj: Statement) -> str:
-        return display.personnel(obj) or display.EMPTY
+        return display.personnel(obj) or display.not_stated()
 
     @admin.display(description=_("period"))
     def period(self, obj: Statement) -> str:
-        return display.period(obj) or display.EMPTY
+        return display.period(obj) or display.not_stated()

@@ -1,4 +1,5 @@
-"""The read API's endpoints: thin views over the pages' querysets, filters and reports.
+"""The read API's endpoints: thin views over the pages' querysets, filters and reports (the
+report pages' forms and contents from ``missions.reports.pages``, as the HTML pages).
 
 Every endpoint is GET only, needs a token or session with the view permission, is throttled per
 token, and answers a matching ``If-None-Match`` with 304 after authentication, permission and
@@ -8,7 +9,7 @@ throttling but before any query for the data (``ConditionalMixin``).
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count
 from django.http import HttpResponse
@@ -29,9 +30,9 @@ from missions.api.filters import StatementFilter, contribution_parameters, contr
 from missions.api.models import ApiToken
 from missions.api.schema import report_parameters
 from missions.models import Mission, SourceDocument, Statement
-from missions.reading.diffs import timeline
+from missions.reading.current import current_of
 from missions.reading.querysets import LATEST_FIRST
-from missions.reports import views as report_views
+from missions.reports import pages
 from missions.web.conditional import data_etag, not_modified_or_none, session_credential
 
 
@@ -40,7 +41,14 @@ class NotModified(Exception):
         self.response = response
 
 
-class ConditionalMixin:
+if TYPE_CHECKING:
+    # What the mixin extends, for the type checker: every endpoint here is an APIView.
+    _ViewBase = APIView
+else:
+    _ViewBase = object
+
+
+class ConditionalMixin(_ViewBase):
     """ETag on every 200; 304 for a matching ``If-None-Match`` before the data is read."""
 
     etag: str | None = None
@@ -100,23 +108,24 @@ class MissionDetail(ConditionalMixin, APIView):
             Mission.objects.select_related("organization", "region", "source"), pk=pk
         )
         history = list(Statement.objects.filter(contribution__mission=mission).with_related())
-        # As on the mission page: a contribution's last timeline entry is its current state.
-        current = {entry.statement.contribution_id: entry.statement for entry in timeline(history)}
-        contributions = mission.contributions.order_by("name", "pk")
-        mission.contributions_shown = [
+        # As on the mission page: each contribution's statement in force today (as_of).
+        contributions = mission.contributions.with_current(self.today).order_by("name", "pk")
+        # What the serializer reads beside the mission's own fields.
+        shown: Any = mission
+        shown.contributions_shown = [
             {
                 "id": c.pk,
                 "name": c.name,
                 "capability": c.capability,
                 "notes": c.notes,
-                "current": current.get(c.pk),
+                "current": current,
             }
-            for c in contributions
+            for c, current in current_of(list(contributions), history)
         ]
-        mission.mission_statements_shown = mission.mission_statements.select_related(
+        shown.mission_statements_shown = mission.mission_statements.select_related(
             "document"
         ).order_by("-document__date", "-document_id")
-        mission.statements_shown = sorted(
+        shown.statements_shown = sorted(
             history, key=lambda st: (st.document_date, st.document_id, st.pk), reverse=True
         )
         data = s.MissionDetailSerializer(mission).data
@@ -184,8 +193,8 @@ class SummaryReport(ConditionalMixin, APIView):
 
     @extend_schema(parameters=report_parameters("summary"), responses=rs.SummarySerializer)
     def get(self, request: Request) -> Response:
-        params = _valid(report_views.SummaryForm, request)
-        context = report_views.SummaryView().page_context(params, self.today)
+        params = _valid(pages.SummaryForm, request)
+        context = pages.summary_page(params, self.today)
         return Response(rs.SummarySerializer(context).data)
 
 
@@ -194,8 +203,8 @@ class ExpiringReport(ConditionalMixin, APIView):
 
     @extend_schema(parameters=report_parameters("expiring"), responses=rs.ExpiringSerializer)
     def get(self, request: Request) -> Response:
-        params = _valid(report_views.ExpiringForm, request)
-        context = report_views.ExpiringView().page_context(params, self.today)
+        params = _valid(pages.ExpiringForm, request)
+        context = pages.expiring_page(params, self.today)
         data = {**context, **_paging(request, context["page"]), "today": self.today}
         return Response(rs.ExpiringSerializer(data).data)
 
@@ -205,8 +214,8 @@ class ChangesReport(ConditionalMixin, APIView):
 
     @extend_schema(parameters=report_parameters("changes"), responses=rs.ChangesSerializer)
     def get(self, request: Request) -> Response:
-        params = _valid(report_views.ChangesForm, request)
-        context = report_views.ChangesView().page_context(params, self.today)
+        params = _valid(pages.ChangesForm, request)
+        context = pages.changes_page(params, self.today)
         data = {
             "first": context["first"],
             "to": context["last"],

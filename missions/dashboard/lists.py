@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, TypedDict, cast
 from urllib.parse import urlencode
 
 from django import forms
@@ -27,6 +28,14 @@ from missions.models import Statement
 from missions.reading import reports
 from missions.reading.querysets import NOT_STARTED, active_condition
 from missions.web.filters import DateInput
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _Matching(TypedDict):
+    matching: int
+
 
 # More bars than this do not fit a picture one can read on a page or a slide.
 TIMELINE_MAX_BARS = 60
@@ -119,7 +128,8 @@ def timeline_rows(total: int, day: date) -> TimelineRows:
             :TIMELINE_MAX_BARS
         ]
     )
-    matching = rows[0].matching if rows else 0
+    # Every row carries the same window count of the rows that matched.
+    matching = cast("WithAnnotations[Statement, _Matching]", rows[0]).matching if rows else 0
     return TimelineRows(rows, total=total, matching=matching, capped=True)
 
 

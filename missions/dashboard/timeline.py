@@ -23,8 +23,10 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
+from missions.dates import format_precise
 from missions.models import Statement, Status
 from missions.reading.remaining import statement_time_left
+from missions.web import formatting
 
 # Picture size in SVG units; the CSS scales it to the page width.
 WIDTH = 1000
@@ -203,8 +205,6 @@ def build_timeline(
     """Bars for ``statements`` (already loaded with their missions and regions), grouped by
     region, in the order mission, contribution, as they stand on ``day``: the line marks that
     day ("today" when it is ``today``, the default)."""
-    from missions.dates import format_precise
-
     rows = sorted(
         statements,
         key=lambda s: (
@@ -303,12 +303,6 @@ def _bar(
 
 
 def period_text(statement: Statement) -> str:
-    """The period in words, as the text alternative and the bar's title give it."""
-    start, end = statement.start_display, statement.end_display
-    if not start and not end:
-        return _("no period stated")
-    if not end:
-        end = _("end unknown")
-    if not start:
-        start = _("start unknown")
-    return f"{start} - {end}"
+    """The period in words, as the text alternative and the bar's title give it: the display
+    vocabulary's period, the same as on the document page and in the admin."""
+    return formatting.period_text(statement)

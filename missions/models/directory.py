@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from missions.models.base import COUNT_VALIDATORS, TrackedModel, non_negative
 from missions.models.choices import Qualifier
+from missions.reading.current import ContributionQuerySet
 
 
 class Organization(TrackedModel):
@@ -144,6 +145,8 @@ class Contribution(TrackedModel):
         help_text=_("What is contributed besides people: an MRTT tanker aircraft, a navy ship."),
     )
     notes = models.TextField(_("notes"), blank=True)
+
+    objects = ContributionQuerySet.as_manager()
 
     class Meta:
         ordering = ["mission__name", "name"]

@@ -11,19 +11,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django import forms
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.http import require_GET
 
-from missions.dates import add_months, validate_date_in_range
 from missions.exports.files import (
     FORMAT_LABELS,
     Export,
@@ -31,97 +27,17 @@ from missions.exports.files import (
     export_response,
     parse_format,
 )
-from missions.models import Statement
 from missions.reading import reports
 from missions.reports import files as report_exports
+from missions.reports import pages
+from missions.reports.pages import (
+    ChangesForm,
+    ExpiringForm,
+    ExportForm,
+    SummaryForm,
+    filter_errors,
+)
 from missions.roles import VIEW_PERMISSION
-from missions.web.filters import DateInput
-
-# Reports show statements, so reading statements is what they need (a Viewer has it).
-# Beyond a century ahead, a number of months is a typo.
-MAX_MONTHS = 1200
-DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
-
-
-def _date_field(label: Any, required: bool = False) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_FORMATS,
-        widget=DateInput,
-        validators=[validate_date_in_range],
-    )
-
-
-class ExportForm(forms.Form):
-    format = forms.ChoiceField(
-        label=_("Download format"),
-        required=False,
-        choices=[(fmt.value, label) for fmt, label in FORMAT_LABELS.items()],
-    )
-
-    def export_format(self) -> ExportFormat | None:
-        value = self.cleaned_data.get("format")
-        return ExportFormat(value) if value else None
-
-
-def _corrected_field() -> forms.BooleanField:
-    return forms.BooleanField(
-        label=_("As corrected since"),
-        required=False,
-        help_text=_(
-            "On that day as we know it now: a statement corrected later reads as corrected."
-        ),
-    )
-
-
-class SummaryForm(ExportForm):
-    as_of = _date_field(_("As of"))
-    corrected = _corrected_field()
-    by = forms.MultipleChoiceField(
-        label=_("Group by"),
-        required=False,
-        choices=list(reports.SUMMARY_BY_LABELS.items()),
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-
-class PagedForm(ExportForm):
-    """A report whose page shows its rows a page at a time; the download keeps them all."""
-
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-
-
-# Rows a report page shows at once: a page a reader can take in, HTML that stays small.
-ROWS_PER_PAGE = 100
-
-
-def page_of(rows, params: dict[str, Any]):
-    """The page asked for (the last one when past the end) of ``rows``."""
-    return Paginator(rows, ROWS_PER_PAGE).get_page(params.get("page") or 1)
-
-
-class ExpiringForm(PagedForm):
-    months = forms.IntegerField(
-        label=_("Ending within (months)"), required=False, min_value=1, max_value=MAX_MONTHS
-    )
-    as_of = _date_field(_("As of"))
-    corrected = _corrected_field()
-
-
-class ChangesForm(PagedForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # "from" is a Python keyword, so these fields are named here rather than declared.
-        self.fields["from"] = _date_field(_("From"))
-        self.fields["to"] = _date_field(_("To"))
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        first, last = cleaned.get("from"), cleaned.get("to")
-        if first and last and first > last:
-            raise forms.ValidationError(_("The period must start on or before its end."))
-        return cleaned
 
 
 class ReportView(PermissionRequiredMixin, View):
@@ -160,59 +76,26 @@ class SummaryView(ReportView):
     form_class = SummaryForm
     template_name = "reports/summary.html"
 
-    def _summaries(self, params: dict[str, Any], today: date) -> list[reports.Summary]:
-        return reports.summaries(
-            params.get("as_of") or today,
-            params.get("by") or reports.SUMMARY_BY,
-            corrected=bool(params.get("corrected")),
-        )
-
     def export(self, params: dict[str, Any], today: date) -> Export:
-        return report_exports.summary_export(self._summaries(params, today))
+        return report_exports.summary_export(pages.summary_tables(params, today))
 
     def page_context(self, params: dict[str, Any], today: date) -> dict[str, Any]:
-        summaries = self._summaries(params, today)
-        return {
-            "as_of": params.get("as_of"),
-            "day": params.get("as_of") or today,
-            "summaries": summaries,
-            "apart": summaries[0].apart if summaries else [],
-        }
+        return pages.summary_page(params, today)
 
 
 class ExpiringView(ReportView):
     form_class = ExpiringForm
     template_name = "reports/expiring.html"
-    default_months = 12
 
     def initial(self, today: date) -> dict[str, Any]:
-        return {"months": self.default_months}
-
-    def _statements(self, params: dict[str, Any], today: date):
-        months = params.get("months") or self.default_months
-        day = params.get("as_of") or today
-        corrected = bool(params.get("corrected"))
-        return (
-            months,
-            day,
-            reports.expiring(Statement.objects.all(), months, day, corrected=corrected),
-        )
+        return {"months": pages.EXPIRING_DEFAULT_MONTHS}
 
     def export(self, params: dict[str, Any], today: date) -> Export:
-        _months, day, statements = self._statements(params, today)
+        _months, day, statements = pages.expiring_statements(params, today)
         return report_exports.expiring_export(statements, day)
 
     def page_context(self, params: dict[str, Any], today: date) -> dict[str, Any]:
-        months, day, statements = self._statements(params, today)
-        page = page_of(statements, params)
-        return {
-            "months": months,
-            "day": day,
-            "as_of": params.get("as_of"),
-            "until": add_months(day, months),
-            "page": page,
-            "rows": reports.expiring_rows(page.object_list, day),
-        }
+        return pages.expiring_page(params, today)
 
 
 class ChangesView(ReportView):
@@ -220,24 +103,14 @@ class ChangesView(ReportView):
     template_name = "reports/changes.html"
 
     def initial(self, today: date) -> dict[str, Any]:
-        first, last = self._period({}, today)
+        first, last = pages.changes_period({}, today)
         return {"from": first, "to": last}
 
-    def _period(self, params: dict[str, Any], today: date) -> tuple[date, date]:
-        # Without a period: the last three months, which covers "since the last letter".
-        last = params.get("to") or today
-        first = params.get("from") or add_months(last, -3)
-        return first, last
-
     def export(self, params: dict[str, Any], today: date) -> Export:
-        return report_exports.changes_export(reports.changes(*self._period(params, today)))
+        return report_exports.changes_export(reports.changes(*pages.changes_period(params, today)))
 
     def page_context(self, params: dict[str, Any], today: date) -> dict[str, Any]:
-        first, last = self._period(params, today)
-        page = page_of(reports.changes_in_period(first, last).values_list("pk", flat=True), params)
-        entries = reports.changes(first, last, only=list(page.object_list))
-        fixes = reports.transcription_fixes(first, last)
-        return {"first": first, "last": last, "page": page, "entries": entries, "fixes": fixes}
+        return pages.changes_page(params, today)
 
 
 @require_GET
@@ -259,10 +132,3 @@ def contributions_export(request: HttpRequest) -> HttpResponse:
             filter_errors(filterset.errors), content_type="text/plain; charset=utf-8"
         )
     return export_response(export, fmt, today)
-
-
-def filter_errors(errors: dict[str, list[str]]) -> str:
-    """The form's errors as plain lines, "status: Select a valid choice.", for a 400 body."""
-    lines = [gettext("The export was not made; correct the filters:")]
-    lines += [f"{field}: {' '.join(messages)}" for field, messages in errors.items()]
-    return "\n".join(lines)

@@ -47,3 +47,54 @@ def time_left_of(statement, day: date) -> str:
 def precise_start(value: date | None, precision: str | None) -> str:
     """``{{ document.date|precise_start:document.date_precision }}``: "May 2025", not "end of"."""
     return dates.format_precise(value, precision, dates.Bound.START)
+
+
+# --- The display vocabulary (missions.web.formatting), one tag per thing ----------------------
+
+
+@register.simple_tag
+def status_badge(status: str) -> str:
+    """``{% status_badge statement.status %}``: the status in a badge."""
+    return formatting.status_badge(status)
+
+
+@register.simple_tag
+def mission_status_badge(status: str) -> str:
+    """``{% mission_status_badge said.status %}``: what a document says of a mission itself."""
+    return formatting.status_badge(status, mission=True)
+
+
+@register.filter
+def count_or_not_stated(count: int | None) -> str:
+    """``{{ statement.military|count_or_not_stated }}``: "4", or the "not stated" mark."""
+    return formatting.count_or_not_stated(count)
+
+
+@register.filter
+def figure_or_not_stated(count: int | None, qualifier: str) -> str:
+    """``{{ mission.total_strength|figure_or_not_stated:mission.total_strength_qualifier }}``."""
+    return formatting.figure_or_not_stated(count, qualifier)
+
+
+@register.filter
+def total_of(statement) -> str:
+    """``{{ statement|total_of }}``: "~10", "at most 10", or the "not stated" mark."""
+    return formatting.total_of(statement)
+
+
+@register.filter
+def period(statement) -> str:
+    """``{{ statement|period }}``: "9 July 2025 - end of June 2028", "not stated"."""
+    return formatting.period_text(statement)
+
+
+@register.simple_tag
+def source_link(statement) -> str:
+    """``{% source_link statement %}``: reference, location, and "corrected by" when so."""
+    return formatting.source_link(statement)
+
+
+@register.simple_tag
+def not_stated() -> str:
+    """``{% not_stated %}``: the mark for a value the documents do not give."""
+    return formatting.not_stated()

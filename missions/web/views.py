@@ -16,6 +16,7 @@ from missions.dashboard.lists import dashboard_day, ending_lists, timeline_rows,
 from missions.dashboard.timeline import build_timeline
 from missions.models import Mission, SourceDocument, Statement
 from missions.reading import reports
+from missions.reading.current import current_of
 from missions.reading.diffs import timeline
 from missions.reading.querysets import StatementQuerySet
 from missions.roles import VIEW_PERMISSION
@@ -91,18 +92,19 @@ def mission(request: HttpRequest, pk: int) -> HttpResponse:
         )
     )
     entries = timeline(history)
-    # The last entry per contribution is its current state (timeline is oldest first).
-    current = {entry.statement.contribution_id: entry.statement for entry in entries}
-    contributions = found.contributions.order_by("name")
+    today = timezone.localdate()
+    # Each contribution's state today by the table's rule (as_of), taken from the history
+    # already loaded: the same statement the table shows, no query more.
+    contributions = found.contributions.with_current(today).order_by("name", "pk")
     return render(
         request,
         "missions/mission_detail.html",
         {
             "mission": found,
             "about_mission": found.mission_statements.select_related("document"),
-            "contributions": [(c, current.get(c.pk)) for c in contributions],
+            "contributions": current_of(list(contributions), history),
             "entries": list(reversed(entries)),
-            "today": timezone.localdate(),
+            "today": today,
         },
     )
 

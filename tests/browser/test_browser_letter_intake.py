@@ -60,8 +60,8 @@ def test_it_registers_a_letter_from_its_text(real_data, accounts, new_page):
         (row["Contribution"], row["Status"], row["Military"], row["Total"], row["Source"])
         for row in table_rows(page)
     ] == [
-        ("Field HUMINT team", "extended", "\u2013\nnot stated", "max. 10", "29521-494"),
-        ("infantry company", "new", "170", "max. 170", "29521-494"),
+        ("Field HUMINT team", "extended", "\u2013\nnot stated", "at most 10", "29521-494"),
+        ("infantry company", "new", "170", "at most 170", "29521-494"),
     ]
 
     # The mission page: the letter's two statements with their quotes, newest first.

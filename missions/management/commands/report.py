@@ -32,7 +32,7 @@ from missions.exports.files import Export, ExportFormat, parse_format, write_exp
 from missions.models import Statement
 from missions.reading import reports
 from missions.reports import files as report_exports
-from missions.reports.views import MAX_MONTHS, filter_errors
+from missions.reports.pages import MAX_MONTHS, filter_errors
 
 
 def iso_date(value: str) -> date:
