@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.utils.exceptions import IllegalCharacterError
 
+from missions.columns import REGISTRY
 from missions.imports.applying import ImportRefused, confirm_import, preview_import
-from missions.imports.columns import KNOWN_COLUMNS
 from missions.imports.reading import ImportFileError, Table, read_upload
 from missions.imports.rules import constraint_errors
 from missions.models import (
@@ -36,6 +36,8 @@ from missions.models import (
     Status,
 )
 from tests import factories
+
+KNOWN_COLUMNS = tuple(REGISTRY.imported())
 
 TRACKER_MODELS = (Organization, Region, Mission, Contribution, SourceDocument, Statement)
 # Text as an upload can hold it: no lone surrogates (no UTF-8, UTF-16 or XML decoder yields

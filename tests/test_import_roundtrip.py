@@ -27,8 +27,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from missions.exports import files as exports
-from missions.imports.columns import CONTRIBUTION_COLUMNS, EXTRA_COLUMNS
+from missions.columns import REGISTRY
 from missions.imports.plan import Verdict
 from missions.models import (
     Contribution,
@@ -91,7 +90,7 @@ def every_statement() -> list[tuple]:
 
 # What the importer cannot read back: which of a source's facts were inferred (the export says
 # so for the reader; an import takes a row as stated). The round trip compares the rest.
-ROUND_TRIP_COLUMNS = ",".join(key for key in exports.CONTRIBUTION_COLUMNS if key != "inferred")
+ROUND_TRIP_COLUMNS = ",".join(key for key in REGISTRY.exported() if key != "inferred")
 
 
 def download(client, fmt: str = "csv", as_of: date | None = None) -> bytes:
@@ -119,12 +118,11 @@ def import_file(client, data: bytes, name: str) -> dict[str, int]:
 
 
 def test_it_reads_the_header_the_exporter_writes():
-    # The citation columns come last: location and quote are read back, corrected_by (derived
-    # from the statements themselves) is not an input.
-    header = tuple(exports.CONTRIBUTION_COLUMNS)
-    assert header[: len(CONTRIBUTION_COLUMNS)] == CONTRIBUTION_COLUMNS
-    assert header[len(CONTRIBUTION_COLUMNS) :] == ("location", "quote", "corrected_by", "inferred")
-    assert {"location", "quote"} <= set(EXTRA_COLUMNS)
+    # Every export column is read back but two derived from the statements themselves: which
+    # correction cites a row (corrected_by) and what was inferred.
+    exported = set(REGISTRY.exported())
+    assert exported - set(REGISTRY.imported()) == {"corrected_by", "inferred"}
+    assert set(REGISTRY.imported()) - exported == {"kind", "conditions"}
 
 
 @pytest.mark.parametrize("fmt", ["csv", "excel-csv", "xlsx"])

@@ -14,10 +14,10 @@ from django.db import IntegrityError
 
 from missions.imports import writing
 from missions.imports.applying import ImportRefused, confirm_import, preview_import
-from missions.imports.columns import CONTRIBUTION_COLUMNS
 from missions.imports.reading import MAX_ROWS, read_upload
 from missions.models import Contribution, Mission, Organization, Region, SourceDocument, Statement
 from missions.reading.supersession import supersession_mismatches
+from tests.factories import REPORT_COLUMNS as CONTRIBUTION_COLUMNS
 
 TRACKER_MODELS = (Organization, Region, Mission, Contribution, SourceDocument, Statement)
 

@@ -12,8 +12,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from missions.columns import REGISTRY
 from missions.dates import Precision
-from missions.exports.files import CONTRIBUTION_COLUMNS
 from missions.models import Mission, MissionStatement, SourceDocument, Statement
 
 
@@ -38,7 +38,7 @@ class ExportCell(serializers.Field):
         super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, statement: Statement):
-        return CONTRIBUTION_COLUMNS[self.key].value(statement)
+        return REGISTRY[self.key].value(statement)
 
 
 @extend_schema_field(OpenApiTypes.DATE)

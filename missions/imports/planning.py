@@ -106,9 +106,12 @@ class _Planner:
         region = propose(
             "region", reg.regions.get(row.region) or Target(Region(name=row.region), is_new=True)
         )
-        wanted: dict[str, Any] = {"organization": organization, "region": region}
-        if "mission_acronym" in row.columns:
-            wanted["acronym"] = row.mission_acronym
+        # The mission's own fields the file gives (its acronym), as the registry reads them.
+        wanted: dict[str, Any] = {
+            "organization": organization,
+            "region": region,
+            **row.fields_of("mission"),
+        }
         mission = propose(
             "mission",
             reg.missions.get(row.mission) or Target(Mission(name=row.mission), is_new=True),
@@ -118,8 +121,7 @@ class _Planner:
             Contribution(name=row.contribution), is_new=True
         )
         wanted = {"mission": mission} if contribution.is_new else {}
-        if "capability" in row.columns:
-            wanted["capability"] = row.capability
+        wanted.update(row.fields_of("contribution"))
         propose("contribution", contribution, wanted)
 
         document = self._document(row, errors)
@@ -216,7 +218,7 @@ class _Planner:
             number=ref.number,
             title=title,
             date=row.source_date,
-            url=row.source_url if "source_url" in row.columns else "",
+            url=row.fields_of("document").get("url", ""),
         )
         return Target(document, is_new=True)
 

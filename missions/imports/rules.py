@@ -12,6 +12,7 @@ column the analyst must fix.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -20,42 +21,49 @@ from django.db import DataError, IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from missions.columns import REGISTRY, Column
 from missions.imports.writing import insert_rows
 from missions.models import Contribution, Mission, Organization, Region, SourceDocument, Statement
 
-# Model field -> spreadsheet column, per model; a field not listed goes to the model's column.
-FIELD_COLUMNS: dict[type[models.Model], dict[str, str]] = {
-    Organization: {},
-    Region: {},
-    Mission: {
-        "name": "mission",
-        "acronym": "mission_acronym",
-        "organization": "organization",
-        "region": "region",
-    },
-    Contribution: {"name": "contribution", "capability": "capability", "mission": "mission"},
-    SourceDocument: {"date": "source_date", "url": "source_url"},
+_MODELS: dict[str, type[models.Model]] = {
+    "organization": Organization,
+    "region": Region,
+    "mission": Mission,
+    "contribution": Contribution,
+    "document": SourceDocument,
+    "statement": Statement,
+}
+# Fields that no column sets but that one column decides: the relations, named by the columns
+# that name the related record, and fields copied from another record.
+_DECIDED_BY: dict[type[models.Model], dict[str, str]] = {
+    Mission: {"organization": "organization", "region": "region"},
+    Contribution: {"mission": "mission"},
     Statement: {
-        "status": "status",
-        "military": "military",
-        "civilian": "civilian",
-        "police": "police",
-        "total": "total",
-        "qualifier": "qualifier",
-        "start_date": "start",
-        "start_precision": "start_precision",
-        "end_date": "end",
-        "end_precision": "end_precision",
-        "open_ended": "end",
-        "kind": "kind",
-        "location": "location",
-        "quote": "quote",
-        "conditions": "conditions",
         "document_date": "source_date",
         "contribution": "contribution",
         "document": "source",
     },
 }
+
+
+def _field_columns() -> dict[type[models.Model], dict[str, str]]:
+    return _field_columns_of(REGISTRY.columns)
+
+
+@functools.cache
+def _field_columns_of(columns: tuple[Column, ...]) -> dict[type[models.Model], dict[str, str]]:
+    """Model field -> spreadsheet column, per model: the registry's import targets (an
+    open-ended flag written as "open-ended" in the end column of an old file still is the
+    open_ended column's)."""
+    found: dict[type[models.Model], dict[str, str]] = {
+        model: dict(_DECIDED_BY.get(model, {})) for model in _MODELS.values()
+    }
+    for column in columns:
+        if column.imports is not None:
+            found[_MODELS[column.imports.target]][column.imports.field] = column.key
+    return found
+
+
 MODEL_COLUMNS: dict[type[models.Model], str] = {
     Organization: "organization",
     Region: "region",
@@ -86,7 +94,9 @@ Problem = tuple[str, str]  # (column, message)
 
 
 def column_for(model: type[models.Model], field: str) -> str:
-    return FIELD_COLUMNS[model].get(field, MODEL_COLUMNS[model])
+    """The column an analyst fixes for ``field`` of ``model``; a field no column sets goes to
+    the model's own column."""
+    return _field_columns()[model].get(field, MODEL_COLUMNS[model])
 
 
 def field_errors(instance: models.Model) -> list[Problem]:

@@ -19,11 +19,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from missions.columns import REGISTRY
 from missions.imports import pending as uploads
 from missions.imports.applying import ImportRefused, confirm_import, preview_import
-from missions.imports.columns import FIRST_DATA_ROW, KNOWN_COLUMNS, REQUIRED_COLUMNS
 from missions.imports.plan import Plan
-from missions.imports.reading import MAX_BYTES, MAX_ROWS, ImportFileError, check_size, read_upload
+from missions.imports.reading import (
+    FIRST_DATA_ROW,
+    MAX_BYTES,
+    MAX_ROWS,
+    ImportFileError,
+    check_size,
+    read_upload,
+)
 from missions.roles import IMPORT_PERMISSIONS
 
 DONE_KEY = "imports_done"
@@ -46,8 +53,8 @@ def _render_upload(
     context = {
         "form": form or UploadForm(),
         "notice": notice,
-        "columns": KNOWN_COLUMNS,
-        "required": REQUIRED_COLUMNS,
+        "columns": list(REGISTRY.imported()),
+        "required": REGISTRY.required(),
         "first_data_row": FIRST_DATA_ROW,
         "max_megabytes": MAX_BYTES // 1024 // 1024,
         "max_rows": MAX_ROWS,
