@@ -333,7 +333,9 @@ def _table(raw_rows: Iterable[list[str]]) -> Table:
     _check_columns(columns)
     rows: list[tuple[int, list[str]]] = []
     width = len(columns)
-    known = REGISTRY.imported()
+    # The layout's derived columns (corrected_by, inferred) are read by no one, silently: an
+    # export imports without a warning. Columns the layout does not know are named.
+    known = REGISTRY.by_key()
     # Spreadsheet row numbers: the header's own, plus one per row after it.
     first = FIRST_DATA_ROW + at
     for number, cells in enumerate(chain(head[at + 1 :], iterator), start=first):
