@@ -65,6 +65,7 @@ VALID = {
     "start_precision": "day",
     "end": "2028-06-30",
     "end_precision": "month",
+    "open_ended": "false",
     "source": "29521-497",
     "source_date": "2025-05-23",
     "source_url": "",

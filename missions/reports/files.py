@@ -73,7 +73,7 @@ def expiring_export(statements: StatementQuerySet, today: date) -> Export:
         **REGISTRY.exported(),
         "days_left": StatementColumn(
             "days_left",
-            gettext_lazy("days left"),
+            gettext_lazy("Days left"),
             ("end_date",),
             lambda end: (end - today).days,
             width=10,
