@@ -114,7 +114,7 @@ def _pick_cited(compute: Callable[..., Cell] | None = None) -> Callable[..., Cel
     def cell(in_place: bool, *values: Any) -> Cell:
         half = len(values) // 2
         chosen = values[half:] if in_place else values[:half]
-        return compute(*chosen) if compute else chosen[0]  # type: ignore[no-any-return]
+        return compute(*chosen) if compute else chosen[0]
 
     return cell
 
@@ -131,6 +131,7 @@ def _correction(
     later_location: str | None,
 ) -> Cell:
     """ "29521-497, answer 11": the correction standing in for this row, or made later."""
+    where: str | None
     if in_place:
         reference, where = document_reference(dossier, number, title), location
     elif later_title is not None:

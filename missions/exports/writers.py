@@ -241,6 +241,11 @@ class StreamedSheet(Worksheet):
             write(line)
             widest = max(widest, len(row) - 1)
             number += 1
+        # xlsxwriter ships no type hints for these; they are None or a 0-based index.
+        self.dim_rowmax: int | None
+        self.dim_colmax: int | None
+        self.dim_rowmin: int | None
+        self.dim_colmin: int | None
         if number > first_row:
             self.dim_rowmax = max(self.dim_rowmax or 0, number - 1)
             self.dim_colmax = max(self.dim_colmax or 0, widest)
@@ -252,7 +257,7 @@ class StreamedSheet(Worksheet):
 
     @staticmethod
     def _row_xml(row: Sequence[Any], number: int, letters: list[str], date_style: int) -> str:
-        cells = []
+        cells: list[str] = []
         add = cells.append
         for col, value in enumerate(row):
             kind = value.__class__

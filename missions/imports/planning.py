@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
 from django.utils.translation import gettext as _
 
 from missions.imports.plan import (
@@ -37,6 +36,7 @@ from missions.models import (
     SourceDocument,
     Statement,
 )
+from missions.models.base import TrackedModel
 
 
 def build_plan(table: Table, filename: str = "", *, check_database: bool = True) -> Plan:
@@ -73,7 +73,7 @@ class _Planner:
         valid = [row for row in rows if not row.errors]
         self.refused = refused
         # (row, record) pairs whose check constraints the database is still to judge.
-        self.probes: list[tuple[int, models.Model]] = []
+        self.probes: list[tuple[int, TrackedModel]] = []
         self.registry = Registry(
             organizations={row.organization for row in valid},
             regions={row.region for row in valid},
@@ -144,7 +144,7 @@ class _Planner:
         propose("statement", statement, {**wanted, **fields})
 
         errors += self._conflicts(row.row, proposals)
-        candidates: list[models.Model] = []
+        candidates: list[TrackedModel] = []
         if not errors:
             candidates = self._candidates(proposals)
             errors += [
@@ -242,7 +242,7 @@ class _Planner:
                     errors.append(RowError(row, column, message % args))
         return errors
 
-    def _candidates(self, proposals: dict) -> list[models.Model]:
+    def _candidates(self, proposals: dict) -> list[TrackedModel]:
         """The records this row creates or changes, as they would be saved, to be checked."""
         candidates = []
         document = proposals["document"][0].candidate(proposals["document"][1])

@@ -16,7 +16,7 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 from django.utils import translation
@@ -322,7 +322,7 @@ def _statement_fields(
         if spec.target != "statement" or key not in present or key in sides or key == "status":
             continue
         if spec.reader == "choice" and column.choices is not None:
-            default = Statement._meta.get_field(spec.field).get_default()
+            default = cast(models.Field, Statement._meta.get_field(spec.field)).get_default()
             value = read(key, lambda t, c=column.choices, d=default: read_choice(t, c, default=d))
         else:
             value = read(key, _READERS[spec.reader])

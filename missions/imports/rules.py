@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from missions.columns import REGISTRY, Column
 from missions.imports.writing import insert_rows
 from missions.models import Contribution, Mission, Organization, Region, SourceDocument, Statement
+from missions.models.base import TrackedModel
 
 _MODELS: dict[str, type[models.Model]] = {
     "organization": Organization,
@@ -115,14 +116,14 @@ def field_errors(instance: models.Model) -> list[Problem]:
     return []
 
 
-def constraint_errors(candidates: Sequence[models.Model]) -> dict[int, Problem]:
+def constraint_errors(candidates: Sequence[TrackedModel]) -> dict[int, Problem]:
     """Index -> (column, message) for each candidate that the database refuses.
 
     Run inside a transaction. Nothing stays written: the probes live in a savepoint that is
     rolled back. Relations get placeholder keys, which is safe because foreign keys are checked
     at commit (Django makes them deferrable on SQLite and PostgreSQL) and that never comes.
     """
-    by_model: dict[type[models.Model], list[int]] = defaultdict(list)
+    by_model: dict[type[TrackedModel], list[int]] = defaultdict(list)
     for index, candidate in enumerate(candidates):
         by_model[type(candidate)].append(index)
     problems: dict[int, Problem] = {}
@@ -144,10 +145,14 @@ def constraint_errors(candidates: Sequence[models.Model]) -> dict[int, Problem]:
     return problems
 
 
-def _probe(candidate: models.Model, placeholder: int) -> models.Model:
+def _probe(candidate: TrackedModel, placeholder: int) -> TrackedModel:
     """The candidate, with placeholder keys for relations to records not saved yet."""
     for field in type(candidate)._meta.concrete_fields:
-        if field.is_relation and getattr(candidate, field.attname) is None and not field.null:
+        if (
+            isinstance(field, models.ForeignKey)
+            and getattr(candidate, field.attname) is None
+            and not field.null
+        ):
             related = field.get_cached_value(candidate, None)
             value = related.pk if related is not None else None
             if field.is_cached(candidate):
@@ -156,7 +161,7 @@ def _probe(candidate: models.Model, placeholder: int) -> models.Model:
     return candidate
 
 
-def _write(model: type[models.Model], probes: list[models.Model]) -> None:
+def _write(model: type[TrackedModel], probes: list[TrackedModel]) -> None:
     new = [probe for probe in probes if probe.pk is None]
     existing = [probe for probe in probes if probe.pk is not None]
     if new:

@@ -113,8 +113,8 @@ class BaseContributionTable(tables.Table):
         super().__init__(*args, **kwargs)
 
     @property
-    def order_by(self):  # type: ignore[override]
-        return tables.Table.order_by.fget(self)  # type: ignore[attr-defined]
+    def order_by(self) -> Any:
+        return tables.Table.order_by.fget(self)
 
     @order_by.setter
     def order_by(self, value: Any) -> None:
