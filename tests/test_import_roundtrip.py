@@ -12,8 +12,8 @@ What "the same data" means here, precisely:
 - The report cannot say, and so an import does not bring back: an organization's full name (it
   becomes the acronym), a document's kind and title (kind "other"; title "Kamerstuk 29521, nr.
   497" for a numbered one), a mission's own facts (strength, mandate), a statement's kind,
-  location, quote, conditions and notes, and the open-ended flag (the report's ``end`` is a date
-  column; a sheet may write "open-ended" there, which the importer reads). The total is compared
+  conditions and notes. The open-ended flag has its own column (a sheet of the earlier layout
+  may write "open-ended" in ``end``, which the importer still reads). The total is compared
   as the report shows it: a total equal to the sum of the categories is kept as the sum.
 """
 
@@ -74,6 +74,7 @@ def statement_facts(statement: Statement) -> tuple:
         statement.start_precision,
         statement.end_date,
         statement.end_precision,
+        statement.open_ended,
         document.reference,
         document.date,
         document.url,

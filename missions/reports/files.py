@@ -95,7 +95,18 @@ def _after(read: Callable[[Statement], Cell]) -> Callable[[TimelineEntry], Cell]
 
 
 # Values shown before and after, typed (counts as numbers, dates as dates) for spreadsheets.
-_COMPARED = ("status", "military", "civilian", "police", "total", "qualifier", "start", "end")
+# The end is a date column now, so whether it is open-ended is compared beside it.
+_COMPARED = (
+    "status",
+    "military",
+    "civilian",
+    "police",
+    "total",
+    "qualifier",
+    "start",
+    "end",
+    "open_ended",
+)
 
 
 def _cell(key: str) -> Callable[[Statement], Cell]:
