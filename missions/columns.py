@@ -18,15 +18,20 @@ import functools
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import F, OrderBy
-from django.http import QueryDict
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from missions.dates import Precision
+from missions.exports.cells import (
+    cited,
+    correction_cell,
+    inferred_cell,
+    pick_cited,
+    qualifier_cell,
+)
 from missions.exports.writers import Cell
 from missions.models import Qualifier, StatementKind, Status
 from missions.reading.querysets import document_reference, effective_total
@@ -35,7 +40,6 @@ if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
 
     from missions.models import Statement
-    from missions.reading.querysets import StatementQuerySet
 else:
     _StrOrPromise = str
 
@@ -94,74 +98,6 @@ def read_path(statement: object, path: str) -> object:
             return None
         value = getattr(value, name)
     return value
-
-
-# --- Cells computed from several fields ------------------------------------------------------
-
-
-def _qualifier(qualifier: str, *figures: int | None) -> Cell:
-    """Empty on a row that gives no figure at all: "exact" would qualify nothing."""
-    return qualifier if any(figure is not None for figure in figures) else ""
-
-
-def _cited(*paths: str) -> tuple[str, ...]:
-    """The fields of the statement a row cites, then those of the statement it corrects: a
-    correction standing in for the statement in force (``shown_in_place``) cites the latter."""
-    return ("shown_in_place", *paths, *(f"corrects__{path}" for path in paths))
-
-
-def _pick_cited(compute: Callable[..., Cell] | None = None) -> Callable[..., Cell]:
-    def cell(in_place: bool, *values: Any) -> Cell:
-        half = len(values) // 2
-        chosen = values[half:] if in_place else values[:half]
-        return compute(*chosen) if compute else chosen[0]
-
-    return cell
-
-
-def _correction(
-    in_place: bool,
-    dossier: str,
-    number: str,
-    title: str,
-    location: str,
-    later_dossier: str | None,
-    later_number: str | None,
-    later_title: str | None,
-    later_location: str | None,
-) -> Cell:
-    """ "29521-497, answer 11": the correction standing in for this row, or made later."""
-    where: str | None
-    if in_place:
-        reference, where = document_reference(dossier, number, title), location
-    elif later_title is not None:
-        reference = document_reference(later_dossier or "", later_number or "", later_title)
-        where = later_location
-    else:
-        return ""
-    return f"{reference}, {where}" if where else reference
-
-
-def _inferred(
-    date_inferred: bool,
-    number_inferred: bool,
-    document_note: str,
-    start_inferred: bool,
-    end_inferred: bool,
-    note: str,
-) -> Cell:
-    """What the row gives that its source does not state, with how it was inferred:
-    "source date, source number (…); end (derived: …)". Empty when everything is stated."""
-    parts = []
-    flags = (("source date", date_inferred), ("source number", number_inferred))
-    document_parts = [name for name, flag in flags if flag]
-    if document_parts:
-        parts.append(", ".join(document_parts) + (f" ({document_note})" if document_note else ""))
-    flags = (("start", start_inferred), ("end", end_inferred))
-    statement_parts = [name for name, flag in flags if flag]
-    if statement_parts:
-        parts.append(", ".join(statement_parts) + (f" ({note})" if note else ""))
-    return "; ".join(parts)
 
 
 _MISSION = "contribution__mission__"
@@ -227,7 +163,7 @@ COLUMNS: tuple[Column, ...] = (
         sort=("shown_total",), sort_annotation="shown_total",
     ),
     Column(
-        "qualifier", _("Qualifier"), ("qualifier", *_FIGURES), _qualifier, width=13,
+        "qualifier", _("Qualifier"), ("qualifier", *_FIGURES), qualifier_cell, width=13,
         choices=Qualifier, imports=_statement("qualifier", "choice"), table="total",
     ),
     Column(
@@ -256,38 +192,38 @@ COLUMNS: tuple[Column, ...] = (
         shown=True, sort=("end_date",),
     ),
     Column(
-        "source", _("Source"), _cited(*_DOCUMENT), _pick_cited(document_reference), width=12,
+        "source", _("Source"), cited(*_DOCUMENT), pick_cited(document_reference), width=12,
         imports=Importing("document", "reference", "source", names=True, required=True),
         table="source", shown=True,
         sort=("document__date", "document__dossier", "document__number"),
     ),
     Column(
-        "source_date", _("Source date"), _cited("document__date"), _pick_cited(), width=12,
+        "source_date", _("Source date"), cited("document__date"), pick_cited(), width=12,
         imports=Importing("document", "date", "plain_date"), table="source",
     ),
     Column(
-        "source_url", _("Source URL"), _cited("document__url"), _pick_cited(), width=50,
+        "source_url", _("Source URL"), cited("document__url"), pick_cited(), width=50,
         imports=Importing("document", "url"), table="source",
     ),
     Column(
-        "location", _("Where in the document"), _cited("location"), _pick_cited(), width=16,
+        "location", _("Where in the document"), cited("location"), pick_cited(), width=16,
         imports=_statement("location"),
     ),
     Column(
-        "quote", _("Quote"), _cited("quote"), _pick_cited(), width=60, imports=_statement("quote")
+        "quote", _("Quote"), cited("quote"), pick_cited(), width=60, imports=_statement("quote")
     ),
     Column(
         "corrected_by", _("Corrected by"),
         ("shown_in_place", *_DOCUMENT, "location", "corrected_by__document__dossier",
          "corrected_by__document__number", "corrected_by__document__title",
          "corrected_by__location"),
-        _correction, width=20,
+        correction_cell, width=20,
     ),
     Column(
         "inferred", _("Inferred, not stated"),
         ("document__date_inferred", "document__number_inferred", "document__inference_note",
          "start_inferred", "end_inferred", "inference_note"),
-        _inferred, width=30,
+        inferred_cell, width=30,
     ),
     # Not in the export, but a desk's own sheet may have them.
     Column(
@@ -396,48 +332,6 @@ def normalize_header(name: str) -> str:
 
 
 REGISTRY = Registry(COLUMNS)
-
-
-# --- Sorting: the table, its downloads and the API read ``sort`` here, once -----------------
-
-
-def sort_keys(params: QueryDict) -> list[str]:
-    """The ``sort`` parameter (repeated or comma-separated), as sent: "-end", "mission"."""
-    return [key for value in params.getlist("sort") for key in value.split(",") if key]
-
-
-def sortable(key: str, registry: Registry = REGISTRY) -> bool:
-    column = registry.by_key().get(key.removeprefix("-"))
-    return column is not None and bool(column.sort) and column.table == column.key
-
-
-def order_rows(
-    rows: StatementQuerySet, keys: Sequence[str], registry: Registry = REGISTRY
-) -> StatementQuerySet:
-    """``rows`` sorted by the sortable ``keys`` (others are left out: see ``sortable``), then
-    by id, so that rows tying on the keys come in one order on every database."""
-    ordering: list[str | OrderBy] = []
-    for key in keys:
-        if not sortable(key, registry):
-            continue
-        column = registry[key.removeprefix("-")]
-        descending = key.startswith("-")
-        if column.sort_annotation:
-            # The total shown: unknown sorts last both ways, as it is no figure at all.
-            rows = rows.with_shown_total()
-            expression = F(column.sort_annotation)
-            ordering.append(
-                expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
-            )
-        else:
-            ordering += [f"-{path}" if descending else path for path in column.sort]
-    if not ordering:
-        return rows
-    return rows.order_by(*ordering, "pk")
-
-
-def default_order(registry: Registry = REGISTRY) -> tuple[str, ...]:
-    return (*registry[DEFAULT_SORT].sort, "pk")
 
 
 def choice_labels(column: Column) -> dict[str, str]:

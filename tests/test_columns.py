@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from missions.columns import REGISTRY, Column, Importing, order_rows, sort_keys
+from missions.columns import REGISTRY, Column, Importing
 from missions.imports.reading import read_upload
 from missions.models import Qualifier, Statement, Status
+from missions.reading.sorting import order_rows, sort_keys
 from tests import factories
 
 HEADER = "mission,organization,region,contribution,status,source,source_date"

@@ -335,7 +335,7 @@ def _table(raw_rows: Iterable[list[str]]) -> Table:
     width = len(columns)
     # The layout's derived columns (corrected_by, inferred) are read by no one, silently: an
     # export imports without a warning. Columns the layout does not know are named.
-    known = REGISTRY.by_key()
+    known = {*REGISTRY.imported(), *REGISTRY.exported()}
     # Spreadsheet row numbers: the header's own, plus one per row after it.
     first = FIRST_DATA_ROW + at
     for number, cells in enumerate(chain(head[at + 1 :], iterator), start=first):

@@ -18,7 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from missions.columns import NAMING_KEYS, REGISTRY, order_rows, sort_keys
+from missions.columns import NAMING_KEYS, REGISTRY
 from missions.columns import Column as StatementColumn
 from missions.exports.files import Cell, Column, Export, export_of, statement_export
 from missions.models import Statement
@@ -26,6 +26,7 @@ from missions.reading import reports
 from missions.reading.diffs import TimelineEntry
 from missions.reading.querysets import StatementQuerySet
 from missions.reading.reports import Summary, SummaryRow
+from missions.reading.sorting import order_rows, sort_keys
 from missions.web.filters import (
     ContributionFilter,
     applied_filters,

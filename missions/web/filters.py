@@ -23,10 +23,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from missions.columns import REGISTRY, default_order
+from missions.columns import REGISTRY
 from missions.dates import validate_date_in_range
 from missions.models import Organization, Region, SourceDocument, Statement, Status
 from missions.reading.querysets import StatementQuerySet
+from missions.reading.sorting import default_order
 
 # Longest horizon for "expires within N months"; beyond a century it is a typo.
 MAX_MONTHS = 1200

@@ -23,17 +23,10 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
-from missions.columns import (
-    REGISTRY,
-    Column,
-    Registry,
-    TableColumn,
-    order_rows,
-    sort_keys,
-    sortable,
-)
+from missions.columns import REGISTRY, Column, Registry, TableColumn
 from missions.models import Statement
 from missions.reading.remaining import statement_time_left
+from missions.reading.sorting import order_rows, sort_keys, sortable
 from missions.web.filters import requested_keys
 from missions.web.formatting import personnel_with_qualifier
 
