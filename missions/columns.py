@@ -10,6 +10,8 @@ its sort paths, and how the importer reads it (``Importing``). Adding a column i
 
 ``REGISTRY`` is the layout; ``Registry.extended`` adds a column for a while (tests), and
 everything that uses the layout asks it at call time, so the extra column shows everywhere.
+The cells computed from several fields are in ``missions.exports.cells``; sorting by the
+columns' paths (the table, its downloads and the API alike) in ``missions.reading.sorting``.
 """
 
 from __future__ import annotations
