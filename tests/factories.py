@@ -110,3 +110,28 @@ def api_token(user: Any, name: str = "script") -> tuple[Any, str]:
     from missions.api.models import ApiToken
 
     return ApiToken.issue(user, name)
+
+
+# The contributions report's columns before location, quote, open_ended and the rest were added:
+# files written in this layout must keep importing.
+REPORT_COLUMNS: tuple[str, ...] = (
+    "mission",
+    "mission_acronym",
+    "organization",
+    "region",
+    "contribution",
+    "capability",
+    "status",
+    "military",
+    "civilian",
+    "police",
+    "total",
+    "qualifier",
+    "start",
+    "start_precision",
+    "end",
+    "end_precision",
+    "source",
+    "source_date",
+    "source_url",
+)

@@ -18,10 +18,10 @@ from django.utils import timezone
 from missions.dashboard import lists as dashboard
 from missions.dates import add_months
 from missions.imports import writing
-from missions.imports.columns import CONTRIBUTION_COLUMNS as IMPORT_COLUMNS
 from missions.models import Contribution, Mission, Organization, SourceDocument, Statement
 from missions.reading import reports
 from tests import factories as f
+from tests.factories import REPORT_COLUMNS as IMPORT_COLUMNS
 
 pytestmark = pytest.mark.django_db
 

@@ -8,12 +8,14 @@ import pytest
 from django.http import QueryDict
 from django.utils import timezone
 
+from missions.columns import REGISTRY
 from missions.dates import add_months
-from missions.exports.files import CONTRIBUTION_COLUMNS
 from missions.models import Qualifier, Status
 from missions.web.filters import chosen_columns, filter_contributions
-from missions.web.tables import DEFAULT_COLUMNS, TABLE_COLUMNS
+from missions.web.tables import default_columns
 from tests import factories as f
+
+CONTRIBUTION_COLUMNS = REGISTRY.exported()
 
 pytestmark = pytest.mark.django_db
 
@@ -177,7 +179,7 @@ def test_it_counts_each_facet_option_given_the_other_filters(viewer_client, two_
 
 
 def test_it_sorts_on_every_column_both_ways(viewer_client, two_missions):
-    every = ",".join(TABLE_COLUMNS)
+    every = ",".join(column.name for column in REGISTRY.table_columns())
     columns = viewer_client.get("/", {"columns": every}).context["table"].columns
     assert len(columns) == 15
     for column in columns:
@@ -331,11 +333,13 @@ def test_it_shows_the_briefing_columns_by_default_and_downloads_them_all(
 ):
     response = viewer_client.get("/")
     shown = [column.name for column in response.context["table"].columns]
-    assert shown == list(DEFAULT_COLUMNS) == [
+    assert shown == default_columns() == [
         "mission", "contribution", "status", "total", "end", "time_left", "source",
     ]  # fmt: skip
     # Every other column is one tick away in the chooser; the download keeps them all.
-    assert [name for name, _value, _label in response.context["columns"]] == list(TABLE_COLUMNS)
+    assert [name for name, _value, _label in response.context["columns"]] == [
+        column.name for column in REGISTRY.table_columns()
+    ]
     download = viewer_client.get("/reports/contributions/", {"format": "csv"})
     header = b"".join(download.streaming_content).decode("utf-8-sig").splitlines()[0]
     assert header.split(",") == list(CONTRIBUTION_COLUMNS)

@@ -19,13 +19,15 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from missions.exports.files import CONTRIBUTION_COLUMNS
+from missions.columns import REGISTRY
 from missions.models import Qualifier, SourceDocument, Statement, Status
 from missions.reading.querysets import document_reference, effective_total
 from missions.reports import files as report_exports
 from missions.web.filters import filter_contributions
 from missions.web.tables import ContributionTable
 from tests import factories
+
+CONTRIBUTION_COLUMNS = REGISTRY.exported()
 
 TODAY = date(2025, 6, 1)
 
@@ -87,7 +89,8 @@ def test_it_exports_the_cells_the_columns_read_from_a_loaded_statement(varied):
         cells[s.contribution.name] for s in varied
     )
     assert (only_total["total"], categories["total"], unknown["total"]) == (10, 3, None)
-    assert (open_ended["end"], open_ended["end_precision"]) == ("open-ended", "")
+    assert (open_ended["end"], open_ended["end_precision"]) == (None, "")
+    assert (open_ended["open_ended"], only_total["open_ended"]) == (True, False)
     assert open_ended["source"] == "Council report"
     assert only_total["source"] == f"99999-{varied[0].document.number}"
 

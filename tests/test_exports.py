@@ -12,15 +12,17 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from missions.exports.files import CONTRIBUTION_COLUMNS
+from missions.columns import REGISTRY
 from missions.exports.writers import neutralise
 from missions.models import Qualifier, Status
 from missions.web.tables import ContributionTable
 from tests import factories
 
+CONTRIBUTION_COLUMNS = REGISTRY.exported()
+
 HEADER = (
     "mission,mission_acronym,organization,region,contribution,capability,status,military,"
-    "civilian,police,total,qualifier,start,start_precision,end,end_precision,source,"
+    "civilian,police,total,qualifier,start,start_precision,end,end_precision,open_ended,source,"
     "source_date,source_url,location,quote,corrected_by,inferred"
 )
 URL = reverse("reports:contributions")
@@ -99,7 +101,7 @@ def test_it_writes_every_column_of_a_row_as_rfc_4180_csv(viewer_client, aspides)
     assert content == (
         HEADER.encode() + b"\r\n"
         b"EUNAVFOR Aspides,Aspides,EU,Red Sea,national staff,,extended,,,,10,approximately,"
-        b"2024-03-01,month,2028-06-30,month,29521-497,2025-05-23,"
+        b"2024-03-01,month,2028-06-30,month,false,29521-497,2025-05-23,"
         b"https://zoek.officielebekendmakingen.nl/kst-29521-497.html,,,,\r\n"
     )
 
@@ -171,12 +173,13 @@ def test_it_writes_csv_for_excel_with_bom_semicolons_and_crlf(viewer_client, asp
     today = timezone.localdate().isoformat()
     assert f'filename="contributions_{today}_excel.csv"' in response["Content-Disposition"]
     content = body(response)
-    assert content.startswith(b"\xef\xbb\xbfmission;mission_acronym;organization;")
+    # A person opens this one: the header in the reader's language (English here).
+    assert content.startswith(b"\xef\xbb\xbfMission;Acronym;Organization;")
     assert content.count(b"\r\n") == 2
     assert b"\n" not in content.replace(b"\r\n", b"")
     rows = read_csv(response=viewer_client.get(URL, {"format": "excel-csv"}), delimiter=";")
-    assert rows[0]["end"] == "2028-06-30"
-    assert rows[0]["total"] == "10"
+    assert rows[0]["End"] == "2028-06-30"
+    assert rows[0]["Total"] == "10"
 
 
 def test_it_writes_xlsx_with_numbers_dates_and_a_frozen_bold_header(viewer_client, aspides):
@@ -188,11 +191,12 @@ def test_it_writes_xlsx_with_numbers_dates_and_a_frozen_bold_header(viewer_clien
     today = timezone.localdate().isoformat()
     assert f'filename="contributions_{today}.xlsx"' in response["Content-Disposition"]
     sheet = read_xlsx(response)
-    assert sheet.freeze_panes == "A2"
-    header = [cell.value for cell in sheet[1]]
-    assert header == HEADER.split(",")
-    assert all(cell.font.b for cell in sheet[1])
-    row = dict(zip(header, sheet[2], strict=True))
+    # Four lines of title block and a blank row above the header; both stay in sight.
+    assert sheet.freeze_panes == "A7"
+    header = [cell.value for cell in sheet[6]]
+    assert header == [str(column.label) for column in CONTRIBUTION_COLUMNS.values()]
+    assert all(cell.font.b for cell in sheet[6])
+    row = dict(zip(HEADER.split(","), sheet[7], strict=True))
     assert row["military"].value == 7
     assert isinstance(row["military"].value, int)
     assert row["total"].value == 10
@@ -212,12 +216,13 @@ def test_it_neutralises_a_formula_in_every_format(viewer_client, db, fmt):
     response = viewer_client.get(URL, {"format": fmt, "columns": "contribution,military"})
 
     if fmt == "xlsx":
-        cell = read_xlsx(response)["A2"]
+        cell = read_xlsx(response)["A7"]
         assert cell.data_type == "s"
         assert cell.value == '\'=HYPERLINK("http://x")'
     else:
         delimiter = ";" if fmt == "excel-csv" else ","
-        assert read_csv(response, delimiter)[0]["contribution"] == '\'=HYPERLINK("http://x")'
+        key = "Contribution" if fmt == "excel-csv" else "contribution"
+        assert read_csv(response, delimiter)[0][key] == '\'=HYPERLINK("http://x")'
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,6 @@ from django.utils.html import escape
 from openpyxl import Workbook
 
 from missions.imports import pending
-from missions.imports.columns import CONTRIBUTION_COLUMNS
 from missions.imports.plan import Verdict
 from missions.imports.reading import MAX_ROWS, ImportFileError, read_upload
 from missions.models import (
@@ -32,6 +31,7 @@ from missions.models import (
 )
 from missions.reading.supersession import supersession_mismatches
 from tests import factories
+from tests.factories import REPORT_COLUMNS as CONTRIBUTION_COLUMNS
 
 UPLOAD = reverse("imports:import_upload")
 PREVIEW = reverse("imports:import_preview")

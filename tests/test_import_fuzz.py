@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.utils.exceptions import IllegalCharacterError
 
+from missions.columns import REGISTRY
 from missions.imports.applying import ImportRefused, confirm_import, preview_import
-from missions.imports.columns import KNOWN_COLUMNS
 from missions.imports.reading import ImportFileError, Table, read_upload
 from missions.imports.rules import constraint_errors
 from missions.models import (
@@ -32,6 +32,8 @@ from missions.models import (
 )
 from tests import factories
 from tests.helpers import record_counts
+
+KNOWN_COLUMNS = tuple(REGISTRY.imported())
 
 # Text as an upload can hold it: no lone surrogates (no UTF-8, UTF-16 or XML decoder yields
 # one, and SQLite cannot store one), so an example never fails on what no file can contain.
@@ -58,6 +60,7 @@ VALID = {
     "start_precision": "day",
     "end": "2028-06-30",
     "end_precision": "month",
+    "open_ended": "false",
     "source": "29521-497",
     "source_date": "2025-05-23",
     "source_url": "",

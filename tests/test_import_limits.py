@@ -17,7 +17,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from missions.imports.columns import CONTRIBUTION_COLUMNS
 from missions.imports.reading import (
     MAX_CELL_CHARS,
     MAX_SHEET_ROWS,
@@ -25,6 +24,7 @@ from missions.imports.reading import (
     read_upload,
 )
 from missions.models import Statement
+from tests.factories import REPORT_COLUMNS as CONTRIBUTION_COLUMNS
 
 UPLOAD = reverse("imports:import_upload")
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -15,11 +15,11 @@ from django.test.utils import CaptureQueriesContext
 
 from missions.imports import writing
 from missions.imports.applying import ImportRefused, confirm_import, preview_import
-from missions.imports.columns import CONTRIBUTION_COLUMNS
 from missions.imports.reading import MAX_ROWS, read_upload
 from missions.models import Statement
 from missions.models.data_version import current_version
 from missions.reading.supersession import supersession_mismatches
+from tests.factories import REPORT_COLUMNS as CONTRIBUTION_COLUMNS
 from tests.helpers import record_counts
 
 

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from missions.columns import REGISTRY
 from missions.models import Status
 from tests import factories
 
@@ -96,11 +97,13 @@ def test_it_writes_xlsx_to_a_file(contributions, tmp_path):
 
     assert printed == b""
     sheet = load_workbook(target).active
-    assert sheet.freeze_panes == "A2"
-    assert sheet.max_row == 21  # header + the 20 still "new" (not since found not feasible)
-    header = [cell.value for cell in sheet[1]]
+    # The title block (4 lines and a blank row) above the header, in sight with it.
+    assert sheet.freeze_panes == "A7"
+    assert sheet.max_row == 26  # header + the 20 still "new" (not since found not feasible)
+    assert sheet["A6"].value == "Mission"
+    header = list(REGISTRY.exported())
     rows = {
-        row[4]: dict(zip(header, row, strict=True)) for row in sheet.iter_rows(2, values_only=True)
+        row[4]: dict(zip(header, row, strict=True)) for row in sheet.iter_rows(7, values_only=True)
     }
     assert rows["contribution 02"]["military"] == 2
     assert rows["contribution 02"]["end"] == datetime(2026, 3, 1)
@@ -110,7 +113,7 @@ def test_it_writes_xlsx_bytes_to_standard_output(contributions, capsysbinary):
     call_command("report", "contributions", "--format", "xlsx")
 
     sheet = load_workbook(io.BytesIO(capsysbinary.readouterr().out)).active
-    assert sheet.max_row == 61
+    assert sheet.max_row == 66  # the title block, the header and 60 rows
 
 
 def test_it_writes_csv_as_text_to_a_text_stream(contributions):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from missions.columns import REGISTRY
 from missions.dates import add_months
 from missions.models import Qualifier, Statement, Status
 from missions.reading import reports
@@ -294,8 +295,9 @@ def test_it_shows_the_expiring_page_with_time_left_and_its_xlsx(viewer_client, d
     assert [row.statement.contribution.name for row in page.context["rows"]] == ["soon"]
     assert "soon" in page.content.decode()
     header = [cell.value for cell in sheet[1]]
-    assert header[-1] == "days_left"
-    values = dict(zip(header, [cell.value for cell in sheet[2]], strict=True))
+    assert header[-1] == "Days left"
+    keys = [*REGISTRY.exported(), "days_left"]
+    values = dict(zip(keys, [cell.value for cell in sheet[2]], strict=True))
     assert values["contribution"] == "soon"
     assert values["end"] == datetime(2099, 1, 31)
     assert values["days_left"] == page.context["rows"][0].days_left

@@ -94,6 +94,7 @@ def test_it_writes_the_very_xml_of_xlsxwriters_own_cell_writer():
                 sheet.write_string(r, c, "'" + value if value.startswith("=") else value)
             elif value is not None:
                 sheet.write(r, c, value)
+    sheet.autofilter(0, 0, len(rows), len(HEADER) - 1)
     workbook.close()
 
     assert sheet_xml(written(rows)) == sheet_xml(reference.getvalue())

@@ -12,8 +12,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from missions.columns import REGISTRY
 from missions.dates import Precision
-from missions.exports.files import CONTRIBUTION_COLUMNS
 from missions.models import Mission, MissionStatement, SourceDocument, Statement
 
 
@@ -38,7 +38,7 @@ class ExportCell(serializers.Field):
         super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, statement: Statement):
-        return CONTRIBUTION_COLUMNS[self.key].value(statement)
+        return REGISTRY[self.key].value(statement)
 
 
 @extend_schema_field(OpenApiTypes.DATE)
@@ -111,7 +111,8 @@ class StatementSerializer(serializers.ModelSerializer):
     end_display = serializers.CharField(read_only=True, help_text="The end in words.")
     # What the row cites: its own document, or (a correction standing in for the statement in
     # force on the as-of day, with corrected=1) the document of the statement it corrects.
-    source = ExportCell("source")
+    # A field named "source" shadows Field.source only in the stubs; DRF declares fields apart.
+    source = ExportCell("source")  # type: ignore[assignment]
     source_date = ExportDateCell("source_date")
     source_url = ExportCell("source_url")
     location = ExportCell("location")
@@ -193,7 +194,7 @@ class MissionSerializer(serializers.ModelSerializer):
     total_strength = _count()
     military_strength = _count()
     total_strength_qualifier_label = _label("get_total_strength_qualifier_display")
-    source = DocumentRefSerializer(read_only=True, allow_null=True)
+    source = DocumentRefSerializer(read_only=True, allow_null=True)  # type: ignore[assignment]
 
     class Meta:
         model = Mission

@@ -4,15 +4,19 @@ A report hands over an ``Export``: a name, the header keys, and an iterable of r
 (int, date, str, bool or None). How a cell is written (escaped, CSV streamed, XLSX write-only) is
 up to ``missions.exports.writers``, so every report is escaped and streamed the same way.
 
-Statement columns (``FieldColumn``) are computed from database fields only, so that an export of
-every row reads plain tuples, one query, memory flat, instead of six model instances per row.
+Statement columns (``missions.columns.Column``) are computed from database fields only, so that an
+export of every row reads plain tuples, one query, memory flat, instead of six model instances.
 
-Header cells are the column keys, not their translated labels: a file is the same whatever the
-reader's language, and scheduled jobs that read it keep working.
+The plain CSV is the machine format (scripts and the importer read it): its header is the column
+keys and its values the stored ones, whatever the reader's language. The files a person opens
+(CSV for Excel, XLSX) carry the labels and the choice values (status, qualifier, precision) in
+the reader's language, when the export has them (``Export.labels``, ``Export.localized``); the
+importer reads both.
 """
 
 from __future__ import annotations
 
+import functools
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -25,13 +29,13 @@ from typing import IO, TYPE_CHECKING, Generic, TypeVar
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from missions.columns import REGISTRY, choice_labels
+from missions.columns import Column as StatementColumn
 from missions.exports.writers import Cell, Row, csv_chunks, write_workbook
-from missions.reading.querysets import document_reference, effective_total
 
 if TYPE_CHECKING:
     from django.utils.functional import Promise
 
-    from missions.models import Statement
     from missions.reading.querysets import StatementQuerySet
 
 T = TypeVar("T")
@@ -81,175 +85,6 @@ class Column(Generic[T]):
     width: int = 14
 
 
-@dataclass(frozen=True)
-class FieldColumn:
-    """A column of statements computed from database fields only, so that an export of every
-    row reads plain tuples (``StatementQuerySet.export_rows``) instead of model instances.
-
-    ``fields`` are paths from a statement (``contribution__mission__name``); ``compute`` makes
-    the cell from their values, in that order (without it, the one field is the cell). The same
-    definition reads a statement already loaded (``value``), e.g. in the changes report.
-    """
-
-    label: Promise | str
-    fields: tuple[str, ...]
-    width: int = 14
-    compute: Callable[..., Cell] | None = None
-
-    def value(self, statement: Statement) -> Cell:
-        values = [_read_path(statement, path) for path in self.fields]
-        return self.compute(*values) if self.compute else values[0]
-
-
-def _read_path(statement: Statement, path: str) -> object:
-    """``corrects__document__date`` of a loaded statement; None past an empty relation, as the
-    LEFT JOIN of an export reads it."""
-    value: object = statement
-    for name in path.split("__"):
-        if value is None:
-            return None
-        value = getattr(value, name)
-    return value
-
-
-def _field(label: Promise | str, path: str, width: int) -> FieldColumn:
-    return FieldColumn(label, (path,), width)
-
-
-# An open-ended mandate has no end date; say so, so that the import can read it back.
-OPEN_ENDED = "open-ended"
-
-
-def _end(end_date: date | None, open_ended: bool) -> Cell:
-    return OPEN_ENDED if open_ended else end_date
-
-
-_MISSION = "contribution__mission__"
-_DOCUMENT = ("document__dossier", "document__number", "document__title")
-
-
-def _cited(*paths: str) -> tuple[str, ...]:
-    """The fields of the statement a row cites, then those of the statement it corrects: a
-    correction standing in for the statement in force (``shown_in_place``) cites the latter."""
-    return ("shown_in_place", *paths, *(f"corrects__{path}" for path in paths))
-
-
-def _pick_cited(compute: Callable[..., Cell] | None = None) -> Callable[..., Cell]:
-    def cell(in_place: bool, *values: object) -> Cell:
-        half = len(values) // 2
-        chosen = values[half:] if in_place else values[:half]
-        return compute(*chosen) if compute else chosen[0]  # type: ignore[return-value]
-
-    return cell
-
-
-def _correction(
-    in_place: bool,
-    dossier: str,
-    number: str,
-    title: str,
-    location: str,
-    later_dossier: str | None,
-    later_number: str | None,
-    later_title: str | None,
-    later_location: str | None,
-) -> Cell:
-    """ "29521-497, answer 11": the correction standing in for this row, or made later."""
-    if in_place:
-        reference, where = document_reference(dossier, number, title), location
-    elif later_title is not None:
-        reference = document_reference(later_dossier or "", later_number or "", later_title)
-        where = later_location
-    else:
-        return ""
-    return f"{reference}, {where}" if where else reference
-
-
-def _inferred(
-    date_inferred: bool,
-    number_inferred: bool,
-    document_note: str,
-    start_inferred: bool,
-    end_inferred: bool,
-    note: str,
-) -> Cell:
-    """What the row gives that its source does not state, with how it was inferred:
-    "source date, source number (…); end (derived: …)". Empty when everything is stated."""
-    parts = []
-    document_parts = [
-        name
-        for name, flag in (("source date", date_inferred), ("source number", number_inferred))
-        if flag
-    ]
-    if document_parts:
-        parts.append(", ".join(document_parts) + (f" ({document_note})" if document_note else ""))
-    statement_parts = [
-        name for name, flag in (("start", start_inferred), ("end", end_inferred)) if flag
-    ]
-    if statement_parts:
-        parts.append(", ".join(statement_parts) + (f" ({note})" if note else ""))
-    return "; ".join(parts)
-
-
-def _cited_column(label: Promise | str, paths: tuple[str, ...], width: int, compute=None):
-    return FieldColumn(label, _cited(*paths), width, _pick_cited(compute))
-
-
-# The contributions export, in the order of its fixed CSV header (later code reads it by name).
-CONTRIBUTION_COLUMNS: dict[str, FieldColumn] = {
-    "mission": _field(_("mission"), _MISSION + "name", 40),
-    "mission_acronym": _field(_("acronym"), _MISSION + "acronym", 16),
-    "organization": _field(_("organization"), _MISSION + "organization__acronym", 12),
-    "region": _field(_("region"), _MISSION + "region__name", 20),
-    "contribution": _field(_("contribution"), "contribution__name", 32),
-    "capability": _field(_("capability"), "contribution__capability", 24),
-    "status": _field(_("status"), "status", 12),
-    "military": _field(_("military"), "military", 9),
-    "civilian": _field(_("civilian experts"), "civilian", 9),
-    "police": _field(_("police"), "police", 9),
-    "total": FieldColumn(
-        _("total"), ("total", "military", "civilian", "police"), 9, effective_total
-    ),
-    "qualifier": _field(_("qualifier"), "qualifier", 13),
-    "start": _field(_("start"), "start_date", 12),
-    "start_precision": _field(_("start precision"), "start_precision", 8),
-    "end": FieldColumn(_("end"), ("end_date", "open_ended"), 12, _end),
-    "end_precision": _field(_("end precision"), "end_precision", 8),
-    "source": _cited_column(_("source"), _DOCUMENT, 12, document_reference),
-    "source_date": _cited_column(_("source date"), ("document__date",), 12),
-    "source_url": _cited_column(_("source URL"), ("document__url",), 50),
-    "location": _cited_column(_("where in the document"), ("location",), 16),
-    "quote": _cited_column(_("quote"), ("quote",), 60),
-    "corrected_by": FieldColumn(
-        _("corrected by"),
-        (
-            "shown_in_place",
-            *_DOCUMENT,
-            "location",
-            "corrected_by__document__dossier",
-            "corrected_by__document__number",
-            "corrected_by__document__title",
-            "corrected_by__location",
-        ),
-        20,
-        _correction,
-    ),
-    "inferred": FieldColumn(
-        _("inferred, not stated"),
-        (
-            "document__date_inferred",
-            "document__number_inferred",
-            "document__inference_note",
-            "start_inferred",
-            "end_inferred",
-            "inference_note",
-        ),
-        30,
-        _inferred,
-    ),
-}
-
-
 @dataclass
 class Export:
     """A report ready to write: ``rows`` is consumed once, lazily, by whichever writer runs."""
@@ -260,6 +95,23 @@ class Export:
     widths: list[int] = field(default_factory=list)
     # Which view the file holds, for its name: "as-of-2025-05-01_eu". Empty: today's data.
     view: str = ""
+    # The header in the reader's language, for the files a person opens; empty: the keys.
+    labels: list[Promise | str] = field(default_factory=list)
+    # Per column, stored value -> the words for it in the reader's language (None: as stored).
+    localized: list[Callable[[], dict[str, str]] | None] = field(default_factory=list)
+    # The lines above the XLSX header that say what the file holds (see ``write_xlsx``).
+    title: Callable[[], list[str]] | None = None
+
+    def people_header(self) -> list[str]:
+        """The header of a file a person opens: the labels, in the active language."""
+        return [str(label) for label in self.labels] if self.labels else list(self.header)
+
+    def people_rows(self) -> Iterable[Row]:
+        """The rows with choice values in the active language (looked up now, not per row)."""
+        if not any(self.localized):
+            return self.rows
+        words = [(index, read()) for index, read in enumerate(self.localized) if read]
+        return _localized_rows(self.rows, words)
 
     def filename(self, fmt: ExportFormat, today: date) -> str:
         """``contributions_2026-12-01.csv`` for today's table; an as-of view is named after its
@@ -269,6 +121,16 @@ class Export:
         if self.view and not self.view.startswith("as-of-"):
             stem = f"{stem}_{self.view}"
         return f"{self.name}_{stem}{fmt.filename_suffix}"
+
+
+def _localized_rows(rows: Iterable[Row], words: list[tuple[int, dict[str, str]]]) -> Iterator[Row]:
+    for row in rows:
+        cells = list(row)
+        for index, table in words:
+            value = cells[index]
+            if isinstance(value, str):
+                cells[index] = table.get(value, value)
+        yield cells
 
 
 def rows_from(items: Iterable[T], columns: Sequence[Column[T]]) -> Iterator[list[Cell]]:
@@ -292,21 +154,28 @@ def export_of(
 def statement_export(
     name: str,
     statements: StatementQuerySet,
-    columns: dict[str, FieldColumn],
+    columns: dict[str, StatementColumn] | None = None,
     keys: Sequence[str] | None = None,
 ) -> Export:
-    """An export of ``statements`` with the columns ``keys`` (all by default), in that order,
-    read as tuples of exactly the fields those columns need: one query, memory flat."""
+    """An export of ``statements`` with the columns ``keys`` (all by default; the registry's
+    export columns unless ``columns`` are given), in that order, read as tuples of exactly the
+    fields those columns need: one query, memory flat."""
+    columns = REGISTRY.exported() if columns is None else columns
     chosen = [columns[key] for key in (keys or columns)]
     return Export(
         name,
         list(keys or columns),
         _field_rows(statements, chosen),
         [column.width for column in chosen],
+        labels=[column.label for column in chosen],
+        localized=[
+            functools.partial(choice_labels, column) if column.choices else None
+            for column in chosen
+        ],
     )
 
 
-def _field_rows(statements: StatementQuerySet, columns: list[FieldColumn]) -> Iterator[Row]:
+def _field_rows(statements: StatementQuerySet, columns: list[StatementColumn]) -> Iterator[Row]:
     fields = list(dict.fromkeys(path for column in columns for path in column.fields))
     position = {path: index for index, path in enumerate(fields)}
     # Computed cells are appended to the row read, then one itemgetter puts every cell in its
@@ -342,13 +211,22 @@ def _getter(places: list[int]) -> Callable[[tuple], tuple]:
 def iter_csv(export: Export, fmt: ExportFormat) -> Iterator[bytes]:
     """The file as UTF-8 chunks: RFC 4180 with commas, or ``;`` with a BOM for Excel."""
     if fmt is ExportFormat.EXCEL_CSV:
-        # The BOM is how Excel knows the file is UTF-8 (otherwise "Curaçao" is mangled).
-        return csv_chunks(export.header, export.rows, ";", "\ufeff")
+        # The BOM is how Excel knows the file is UTF-8 (otherwise "Curaçao" is mangled). Header
+        # and values are read in the active language now: the response streams after the view.
+        header = export.people_header()
+        return csv_chunks(header, export.people_rows(), ";", "\ufeff")
     return csv_chunks(export.header, export.rows)
 
 
 def write_xlsx(export: Export, target: IO[bytes]) -> None:
-    write_workbook(export.name, export.header, export.widths, export.rows, target)
+    write_workbook(
+        export.name,
+        export.people_header(),
+        export.widths,
+        export.people_rows(),
+        target,
+        preamble=export.title() if export.title else (),
+    )
 
 
 # --- Writing to a response or a stream ------------------------------------------------------

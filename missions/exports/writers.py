@@ -149,9 +149,21 @@ DATE_FORMAT = "yyyy-mm-dd"
 
 
 def write_workbook(
-    title: str, header: Sequence[str], widths: Sequence[int], rows: Iterable[Row], target: IO[bytes]
+    title: str,
+    header: Sequence[str],
+    widths: Sequence[int],
+    rows: Iterable[Row],
+    target: IO[bytes],
+    *,
+    preamble: Sequence[str] = (),
 ) -> None:
-    """One sheet: a bold, frozen header and the rows, into the seekable binary ``target``.
+    """One sheet: the ``preamble`` lines (what the file holds), a blank row, then a bold, frozen
+    header with an autofilter over it and the rows, into the seekable binary ``target``.
+
+    The preamble stands on the data sheet itself, above the header, not on a sheet of its own:
+    it is what a briefing cites (view, filters, date, sources), and it has to travel with the
+    rows when the sheet is printed, mailed or copied, which a second sheet does not. The frozen
+    pane then keeps the preamble and the header in sight; the importer finds the header below it.
 
     The rows' temporary file goes to a folder of our own, removed on the way out whatever
     happens (a failing query, a closed generator), so that no file with exported rows stays
@@ -161,15 +173,25 @@ def write_workbook(
         workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "tmpdir": folder})
         try:
             sheet = workbook.add_worksheet(title[:31], worksheet_class=StreamedSheet)
-            sheet.freeze_panes(1, 0)
+            header_row = len(preamble) + 1 if preamble else 0
+            sheet.freeze_panes(header_row + 1, 0)
             for index, width in enumerate(widths):
                 # In pixels of Excel's 7-pixel digit, so that the file stores the width given
                 # (set_column would add Excel's padding: 40 -> 40.71).
                 sheet.set_column_pixels(index, index, width * 7)
             bold = workbook.add_format({"bold": True})
+            for number, line in enumerate(preamble):
+                # Escaped like any cell: a filter value typed by a reader could start with "=".
+                sheet.write_string(
+                    number, 0, str(neutralise(line))[:MAX_TEXT], bold if not number else None
+                )
             for col, key in enumerate(header):
-                sheet.write_string(0, col, str(key), bold)
-            sheet.append_rows(rows, 1, workbook.add_format({"num_format": DATE_FORMAT}))
+                sheet.write_string(header_row, col, str(key), bold)
+            written = sheet.append_rows(
+                rows, header_row + 1, workbook.add_format({"num_format": DATE_FORMAT})
+            )
+            if header:
+                sheet.autofilter(header_row, 0, header_row + written, len(header) - 1)
         except BaseException:
             # Only to close the rows' file before its folder goes; the zip is not wanted.
             for sheet in workbook.worksheets():
@@ -219,6 +241,11 @@ class StreamedSheet(Worksheet):
             write(line)
             widest = max(widest, len(row) - 1)
             number += 1
+        # xlsxwriter ships no type hints for these; they are None or a 0-based index.
+        self.dim_rowmax: int | None
+        self.dim_colmax: int | None
+        self.dim_rowmin: int | None
+        self.dim_colmin: int | None
         if number > first_row:
             self.dim_rowmax = max(self.dim_rowmax or 0, number - 1)
             self.dim_colmax = max(self.dim_colmax or 0, widest)
@@ -230,7 +257,7 @@ class StreamedSheet(Worksheet):
 
     @staticmethod
     def _row_xml(row: Sequence[Any], number: int, letters: list[str], date_style: int) -> str:
-        cells = []
+        cells: list[str] = []
         add = cells.append
         for col, value in enumerate(row):
             kind = value.__class__

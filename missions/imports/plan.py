@@ -113,7 +113,8 @@ class Target:
     """One record to read, create or change. Compared by identity, so it can key dicts."""
 
     def __init__(self, instance: models.Model, *, is_new: bool) -> None:
-        self.instance = instance
+        # Any tracker model: its fields are read and set by name, as the plan names them.
+        self.instance: Any = instance
         self.is_new = is_new
         # field name -> (row that set it, value); a value is a Target for a relation.
         self.claims: dict[str, tuple[int, Any]] = {}
@@ -147,8 +148,7 @@ class Target:
         """A copy carrying the claimed values and the proposals, for validation only."""
         # A shallow copy with its own state: copy.copy() would share the relation cache with the
         # loaded record (and costs ten times more, which counts at 20,000 rows).
-        model = type(self.instance)
-        candidate = model.__new__(model)
+        candidate = object.__new__(type(self.instance))
         candidate.__dict__.update(self.instance.__dict__)
         candidate._state = ModelState()
         candidate._state.adding = self.instance._state.adding
@@ -204,10 +204,10 @@ class Registry:
             for statement in Statement.objects.filter(contribution_id__in=chunk):
                 document = documents.get(statement.document_id)
                 if document is not None:
-                    contribution = contributions[statement.contribution_id]
-                    statement.contribution = contribution.instance
+                    owner = contributions[statement.contribution_id]
+                    statement.contribution = owner.instance
                     statement.document = document.instance
-                    self.statements[contribution, document] = Target(statement, is_new=False)
+                    self.statements[owner, document] = Target(statement, is_new=False)
 
     @staticmethod
     def _by_text(
@@ -250,8 +250,8 @@ class Registry:
         result: dict[tuple, Target | str] = {}
         seen: dict[int, Target] = {}
         for ref in sources:
-            document = pairs.get((ref.dossier, ref.number)) if ref.number else None
-            candidates = [document] if document else titled.get(ref.text, [])
+            by_number = pairs.get((ref.dossier, ref.number)) if ref.number else None
+            candidates = [by_number] if by_number else titled.get(ref.text, [])
             if len(candidates) > 1:
                 result[ref.key] = "ambiguous"
             elif candidates:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
 from django.utils.translation import gettext as _
 
 from missions.imports.plan import (
@@ -37,6 +36,7 @@ from missions.models import (
     SourceDocument,
     Statement,
 )
+from missions.models.base import TrackedModel
 
 
 def build_plan(table: Table, filename: str = "", *, check_database: bool = True) -> Plan:
@@ -73,7 +73,7 @@ class _Planner:
         valid = [row for row in rows if not row.errors]
         self.refused = refused
         # (row, record) pairs whose check constraints the database is still to judge.
-        self.probes: list[tuple[int, models.Model]] = []
+        self.probes: list[tuple[int, TrackedModel]] = []
         self.registry = Registry(
             organizations={row.organization for row in valid},
             regions={row.region for row in valid},
@@ -106,9 +106,12 @@ class _Planner:
         region = propose(
             "region", reg.regions.get(row.region) or Target(Region(name=row.region), is_new=True)
         )
-        wanted: dict[str, Any] = {"organization": organization, "region": region}
-        if "mission_acronym" in row.columns:
-            wanted["acronym"] = row.mission_acronym
+        # The mission's own fields the file gives (its acronym), as the registry reads them.
+        wanted: dict[str, Any] = {
+            "organization": organization,
+            "region": region,
+            **row.fields_of("mission"),
+        }
         mission = propose(
             "mission",
             reg.missions.get(row.mission) or Target(Mission(name=row.mission), is_new=True),
@@ -118,8 +121,7 @@ class _Planner:
             Contribution(name=row.contribution), is_new=True
         )
         wanted = {"mission": mission} if contribution.is_new else {}
-        if "capability" in row.columns:
-            wanted["capability"] = row.capability
+        wanted.update(row.fields_of("contribution"))
         propose("contribution", contribution, wanted)
 
         document = self._document(row, errors)
@@ -142,7 +144,7 @@ class _Planner:
         propose("statement", statement, {**wanted, **fields})
 
         errors += self._conflicts(row.row, proposals)
-        candidates: list[models.Model] = []
+        candidates: list[TrackedModel] = []
         if not errors:
             candidates = self._candidates(proposals)
             errors += [
@@ -216,7 +218,7 @@ class _Planner:
             number=ref.number,
             title=title,
             date=row.source_date,
-            url=row.source_url if "source_url" in row.columns else "",
+            url=row.fields_of("document").get("url", ""),
         )
         return Target(document, is_new=True)
 
@@ -240,7 +242,7 @@ class _Planner:
                     errors.append(RowError(row, column, message % args))
         return errors
 
-    def _candidates(self, proposals: dict) -> list[models.Model]:
+    def _candidates(self, proposals: dict) -> list[TrackedModel]:
         """The records this row creates or changes, as they would be saved, to be checked."""
         candidates = []
         document = proposals["document"][0].candidate(proposals["document"][1])

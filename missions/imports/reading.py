@@ -15,18 +15,21 @@ import io
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from typing import IO
 from xml.parsers import expat
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from missions.imports.columns import (
-    FIRST_DATA_ROW,
-    KNOWN_COLUMNS,
-    REQUIRED_COLUMNS,
-    normalize_header,
-)
+from missions.columns import REGISTRY
+
+# The spreadsheet's own numbering: the header is row 1, so the first data row is row 2 (the
+# tracker's XLSX has its title block above the header: see ``HEADER_SEARCH_ROWS``).
+FIRST_DATA_ROW = 2
+# The header is the first of this many rows that names every required column (in English, in
+# Dutch or by key); rows above it (an export's title block) are not data.
+HEADER_SEARCH_ROWS = 10
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -265,14 +268,20 @@ def _guarded_xlsx_rows(data: bytes, last_row: int) -> Iterator[list[str]]:
         if not workbook.worksheets:
             raise ImportFileError(_("The workbook has no sheet."))
         sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = [_xlsx_cell(value) for value in next(rows, ())]
+        top = max(min(last_row, HEADER_SEARCH_ROWS), 1)
+        head = [
+            [_xlsx_cell(value) for value in values]
+            for values in sheet.iter_rows(min_row=1, max_row=top, values_only=True)
+        ]
+        at = header_index(head)
+        yield from head[:at]
+        header = head[at] if head else []
         while header and not header[-1]:
             header.pop()
         yield header
         width = len(header)
         rows = sheet.iter_rows(
-            min_row=2, max_row=max(last_row, 1), max_col=max(width, 1), values_only=True
+            min_row=at + 2, max_row=max(last_row, 1), max_col=max(width, 1), values_only=True
         )
         for values in rows:
             yield [_xlsx_cell(value) for value in values]
@@ -303,16 +312,33 @@ def _clean_text(cell: str) -> str:
     return cell
 
 
+def header_index(rows: list[list[str]]) -> int:
+    """Which of the first rows is the header: the first naming every required column, else
+    the first row (whose missing columns are then reported)."""
+    required = set(REGISTRY.required())
+    for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if required <= {REGISTRY.header_key(cell) for cell in cells if cell}:
+            return index
+    return 0
+
+
 def _table(raw_rows: Iterable[list[str]]) -> Table:
     iterator = iter(raw_rows)
-    header = next(iterator, None)
+    head = list(islice(iterator, HEADER_SEARCH_ROWS))
+    at = header_index(head)
+    header = head[at] if head else None
     if not header or not any(header):
         raise ImportFileError(_("The first row must be the header with the column names."))
-    columns = [normalize_header(name) for name in header]
+    columns = [REGISTRY.header_key(name) for name in header]
     _check_columns(columns)
     rows: list[tuple[int, list[str]]] = []
     width = len(columns)
-    for number, cells in enumerate(iterator, start=FIRST_DATA_ROW):
+    # The layout's derived columns (corrected_by, inferred) are read by no one, silently: an
+    # export imports without a warning. Columns the layout does not know are named.
+    known = {*REGISTRY.imported(), *REGISTRY.exported()}
+    # Spreadsheet row numbers: the header's own, plus one per row after it.
+    first = FIRST_DATA_ROW + at
+    for number, cells in enumerate(chain(head[at + 1 :], iterator), start=first):
         if any(len(cell) > MAX_CELL_CHARS for cell in cells):
             raise ImportFileError(_cell_too_long())
         if not any(cells):
@@ -328,12 +354,12 @@ def _table(raw_rows: Iterable[list[str]]) -> Table:
         rows.append((number, (cells + [""] * width)[:width]))
     if not rows:
         raise ImportFileError(_("The file has a header but no data rows."))
-    ignored = [name for name in columns if name and name not in KNOWN_COLUMNS]
+    ignored = [name for name in columns if name and name not in known]
     return Table(columns, rows, ignored)
 
 
 def _check_columns(columns: list[str]) -> None:
-    missing = [name for name in REQUIRED_COLUMNS if name not in columns]
+    missing = [name for name in REGISTRY.required() if name not in columns]
     if missing:
         raise ImportFileError(
             ngettext(
@@ -343,7 +369,7 @@ def _check_columns(columns: list[str]) -> None:
                 "The first row must name the columns: %(expected)s.",
                 len(missing),
             )
-            % {"columns": ", ".join(missing), "expected": ", ".join(KNOWN_COLUMNS)}
+            % {"columns": ", ".join(missing), "expected": ", ".join(REGISTRY.imported())}
         )
     duplicates = sorted({name for name in columns if name and columns.count(name) > 1})
     if duplicates:

@@ -16,14 +16,15 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from missions.columns import REGISTRY
 from missions.dates import Bound, PreciseDate, Precision, parse_date_phrase
-from missions.models import Qualifier, StatementKind, Status
+from missions.models import Qualifier, Statement, StatementKind, Status
 
 # The largest count PostgreSQL's integer holds; also used on SQLite so both behave the same.
 MAX_COUNT = 2_147_483_647
@@ -200,9 +201,22 @@ def read_source(text: str) -> SourceRef:
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 COUNT_COLUMNS = ("military", "civilian", "police", "total")
-TEXT_COLUMNS = ("location", "quote", "conditions")
 # What "open-ended" in the end column reads as: no end date, and the open_ended flag set.
 OPEN_ENDED = object()
+_FLAG_WORDS = {
+    "true": True, "yes": True, "ja": True, "waar": True, "1": True, "x": True,
+    "false": False, "no": False, "nee": False, "onwaar": False, "0": False,
+}  # fmt: skip
+
+
+def read_flag(text: str) -> bool | None:
+    """true/false, ja/nee, yes/no (Excel's TRUE/ONWAAR too); empty says nothing."""
+    if not text:
+        return None
+    value = _FLAG_WORDS.get(_key(text))
+    if value is None:
+        raise CellError(_("%(text)s is not true or false") % {"text": quoted(text)})
+    return value
 
 
 @dataclass(frozen=True)
@@ -225,15 +239,16 @@ class RowError:
 class RowValues:
     row: int
     columns: frozenset[str]
+    # The names that find the records (``Importing.names``).
     organization: str = ""
     region: str = ""
     mission: str = ""
-    mission_acronym: str = ""
     contribution: str = ""
-    capability: str = ""
     source: SourceRef = field(default_factory=SourceRef)
     source_date: datetime.date | None = None
-    source_url: str = ""
+    # Record (organization ... document) -> model field -> value, for the other columns the file
+    # has: the mission's acronym, the contribution's capability, the document's URL.
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Statement model field -> value, for the columns the file has.
     statement: dict[str, Any] = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
@@ -243,9 +258,14 @@ class RowValues:
         parts = (self.mission, self.contribution, self.source.reference)
         return " · ".join(part for part in parts if part)
 
+    def fields_of(self, record: str) -> dict[str, Any]:
+        return self.records.get(record, {})
+
 
 def read_row(row: int, columns: list[str], cells: list[str]) -> RowValues:
-    """Read every cell; an unreadable cell becomes an error naming its column, not an exception."""
+    """Read every cell; an unreadable cell becomes an error naming its column, not an exception.
+
+    Which columns there are and how each is read is the registry's (``Importing``)."""
     by_column = {name: cells[index] for index, name in enumerate(columns) if name}
     values = RowValues(row=row, columns=frozenset(by_column))
 
@@ -263,13 +283,21 @@ def read_row(row: int, columns: list[str], cells: list[str]) -> RowValues:
             values.errors.append(RowError(row, column, str(exc)))
             return None
 
-    for column in ("organization", "region", "mission", "contribution"):
-        setattr(values, column, read(column, _name) or "")
-    for column in ("mission_acronym", "capability", "source_url"):
-        setattr(values, column, read(column, str) or "")
-    values.source = read("source", read_source) or SourceRef()
-    values.source_date = read("source_date", read_plain_date)
-    values.statement = _statement_fields(values.columns, read)
+    for key, column in REGISTRY.imported().items():
+        spec = column.imports
+        assert spec is not None  # imported() holds only columns with one
+        if spec.target == "statement":
+            continue
+        if spec.reader == "source":
+            values.source = read(key, read_source) or SourceRef()
+        elif spec.reader == "plain_date":
+            values.source_date = read(key, read_plain_date)
+        elif spec.names:
+            setattr(values, spec.target, read(key, _name) or "")
+        elif key in values.columns:
+            values.records.setdefault(spec.target, {})[spec.field] = read(key, str) or ""
+    empty = frozenset(name for name, text in by_column.items() if not text)
+    values.statement = _statement_fields(values.columns, empty, read)
     return values
 
 
@@ -280,31 +308,45 @@ def _name(text: str) -> str:
     return text
 
 
-def _statement_fields(present: frozenset[str], read: Callable) -> dict[str, Any]:
+_READERS: dict[str, Callable[[str], Any]] = {"text": str, "count": read_count, "flag": read_flag}
+
+
+def _statement_fields(
+    present: frozenset[str], empty: frozenset[str], read: Callable
+) -> dict[str, Any]:
     fields: dict[str, Any] = {"status": read("status", lambda t: read_choice(t, Status))}
-    for column in COUNT_COLUMNS:
-        if column in present:
-            fields[column] = read(column, read_count)
-    if "qualifier" in present:
-        fields["qualifier"] = read(
-            "qualifier", lambda t: read_choice(t, Qualifier, default=Qualifier.EXACT)
-        )
-    if "kind" in present:
-        fields["kind"] = read(
-            "kind", lambda t: read_choice(t, StatementKind, default=StatementKind.DECISION)
-        )
-    for column in TEXT_COLUMNS:
-        if column in present:
-            fields[column] = read(column, str)
+    sides = {"start", "end", "start_precision", "end_precision"}
+    for key, column in REGISTRY.imported().items():
+        spec = column.imports
+        assert spec is not None
+        if spec.target != "statement" or key not in present or key in sides or key == "status":
+            continue
+        if spec.reader == "choice" and column.choices is not None:
+            default = cast(models.Field, Statement._meta.get_field(spec.field)).get_default()
+            value = read(key, lambda t, c=column.choices, d=default: read_choice(t, c, default=d))
+        else:
+            value = read(key, _READERS[spec.reader])
+        if spec.reader == "flag" and value is None:
+            continue  # an empty cell says nothing about the flag
+        fields[spec.field] = value
+    # The export leaves the qualifier empty on a row without any figure: nothing to qualify, so
+    # the statement keeps its own (a new one gets the default).
+    if "qualifier" in empty and all(fields.get(name) is None for name in COUNT_COLUMNS):
+        fields.pop("qualifier", None)
     for side, bound in (("start", Bound.START), ("end", Bound.END)):
         precision_column = f"{side}_precision"
         phrase_precision = ""
         if side in present:
             value = read(side, lambda t, b=bound: _read_period(t, b))
-            if side == "end" and value is not None:
-                # An empty end says nothing about open-endedness (the report has no column for
-                # it): an open-ended statement stays open-ended, a new one is not.
-                fields["open_ended"] = value is OPEN_ENDED
+            if side == "end" and value is OPEN_ENDED:
+                # The layout before the open_ended column wrote "open-ended" here; still read.
+                fields["open_ended"] = True
+            elif side == "end" and value is not None:
+                # A stated end is not open-ended; a file whose flag says so anyway is refused
+                # by the model's own rule (end given with open-ended), in the end column.
+                fields.setdefault("open_ended", False)
+            # An empty end without the flag says nothing about open-endedness: an open-ended
+            # statement stays open-ended, a new one is not.
             if value is OPEN_ENDED:
                 value = None
             fields[f"{side}_date"] = value.value if value else None

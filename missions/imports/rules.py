@@ -12,6 +12,7 @@ column the analyst must fix.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -20,42 +21,50 @@ from django.db import DataError, IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from missions.columns import REGISTRY, Column
 from missions.imports.writing import insert_rows
 from missions.models import Contribution, Mission, Organization, Region, SourceDocument, Statement
+from missions.models.base import TrackedModel
 
-# Model field -> spreadsheet column, per model; a field not listed goes to the model's column.
-FIELD_COLUMNS: dict[type[models.Model], dict[str, str]] = {
-    Organization: {},
-    Region: {},
-    Mission: {
-        "name": "mission",
-        "acronym": "mission_acronym",
-        "organization": "organization",
-        "region": "region",
-    },
-    Contribution: {"name": "contribution", "capability": "capability", "mission": "mission"},
-    SourceDocument: {"date": "source_date", "url": "source_url"},
+_MODELS: dict[str, type[models.Model]] = {
+    "organization": Organization,
+    "region": Region,
+    "mission": Mission,
+    "contribution": Contribution,
+    "document": SourceDocument,
+    "statement": Statement,
+}
+# Fields that no column sets but that one column decides: the relations, named by the columns
+# that name the related record, and fields copied from another record.
+_DECIDED_BY: dict[type[models.Model], dict[str, str]] = {
+    Mission: {"organization": "organization", "region": "region"},
+    Contribution: {"mission": "mission"},
     Statement: {
-        "status": "status",
-        "military": "military",
-        "civilian": "civilian",
-        "police": "police",
-        "total": "total",
-        "qualifier": "qualifier",
-        "start_date": "start",
-        "start_precision": "start_precision",
-        "end_date": "end",
-        "end_precision": "end_precision",
-        "open_ended": "end",
-        "kind": "kind",
-        "location": "location",
-        "quote": "quote",
-        "conditions": "conditions",
         "document_date": "source_date",
         "contribution": "contribution",
         "document": "source",
     },
 }
+
+
+def _field_columns() -> dict[type[models.Model], dict[str, str]]:
+    return _field_columns_of(REGISTRY.columns)
+
+
+@functools.cache
+def _field_columns_of(columns: tuple[Column, ...]) -> dict[type[models.Model], dict[str, str]]:
+    """Model field -> spreadsheet column, per model: the registry's import targets (an
+    open-ended flag written as "open-ended" in the end column of an old file still is the
+    open_ended column's)."""
+    found: dict[type[models.Model], dict[str, str]] = {
+        model: dict(_DECIDED_BY.get(model, {})) for model in _MODELS.values()
+    }
+    for column in columns:
+        if column.imports is not None:
+            found[_MODELS[column.imports.target]][column.imports.field] = column.key
+    return found
+
+
 MODEL_COLUMNS: dict[type[models.Model], str] = {
     Organization: "organization",
     Region: "region",
@@ -86,7 +95,9 @@ Problem = tuple[str, str]  # (column, message)
 
 
 def column_for(model: type[models.Model], field: str) -> str:
-    return FIELD_COLUMNS[model].get(field, MODEL_COLUMNS[model])
+    """The column an analyst fixes for ``field`` of ``model``; a field no column sets goes to
+    the model's own column."""
+    return _field_columns()[model].get(field, MODEL_COLUMNS[model])
 
 
 def field_errors(instance: models.Model) -> list[Problem]:
@@ -105,14 +116,14 @@ def field_errors(instance: models.Model) -> list[Problem]:
     return []
 
 
-def constraint_errors(candidates: Sequence[models.Model]) -> dict[int, Problem]:
+def constraint_errors(candidates: Sequence[TrackedModel]) -> dict[int, Problem]:
     """Index -> (column, message) for each candidate that the database refuses.
 
     Run inside a transaction. Nothing stays written: the probes live in a savepoint that is
     rolled back. Relations get placeholder keys, which is safe because foreign keys are checked
     at commit (Django makes them deferrable on SQLite and PostgreSQL) and that never comes.
     """
-    by_model: dict[type[models.Model], list[int]] = defaultdict(list)
+    by_model: dict[type[TrackedModel], list[int]] = defaultdict(list)
     for index, candidate in enumerate(candidates):
         by_model[type(candidate)].append(index)
     problems: dict[int, Problem] = {}
@@ -134,10 +145,14 @@ def constraint_errors(candidates: Sequence[models.Model]) -> dict[int, Problem]:
     return problems
 
 
-def _probe(candidate: models.Model, placeholder: int) -> models.Model:
+def _probe(candidate: TrackedModel, placeholder: int) -> TrackedModel:
     """The candidate, with placeholder keys for relations to records not saved yet."""
     for field in type(candidate)._meta.concrete_fields:
-        if field.is_relation and getattr(candidate, field.attname) is None and not field.null:
+        if (
+            isinstance(field, models.ForeignKey)
+            and getattr(candidate, field.attname) is None
+            and not field.null
+        ):
             related = field.get_cached_value(candidate, None)
             value = related.pk if related is not None else None
             if field.is_cached(candidate):
@@ -146,7 +161,7 @@ def _probe(candidate: models.Model, placeholder: int) -> models.Model:
     return candidate
 
 
-def _write(model: type[models.Model], probes: list[models.Model]) -> None:
+def _write(model: type[TrackedModel], probes: list[TrackedModel]) -> None:
     new = [probe for probe in probes if probe.pk is None]
     existing = [probe for probe in probes if probe.pk is not None]
     if new:

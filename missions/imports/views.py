@@ -10,7 +10,10 @@ import unicodedata
 from pathlib import PurePath
 
 from django import forms
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -19,17 +22,36 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from missions.columns import REGISTRY
 from missions.imports import pending as uploads
 from missions.imports.applying import ImportRefused, confirm_import, preview_import
-from missions.imports.columns import FIRST_DATA_ROW, KNOWN_COLUMNS, REQUIRED_COLUMNS
 from missions.imports.plan import Plan
-from missions.imports.reading import MAX_BYTES, MAX_ROWS, ImportFileError, check_size, read_upload
+from missions.imports.reading import (
+    FIRST_DATA_ROW,
+    MAX_BYTES,
+    MAX_ROWS,
+    ImportFileError,
+    check_size,
+    read_upload,
+)
 from missions.roles import IMPORT_PERMISSIONS
 
 DONE_KEY = "imports_done"
 ROWS_PER_PAGE = 100
 # The errors listed above the table; each also stands on its row in the table.
 MAX_LISTED_ERRORS = 20
+
+
+def _analyst(request: HttpRequest) -> AbstractBaseUser:
+    """The analyst importing: these views are only reached logged in (``ImportAccess``)."""
+    user = request.user
+    if isinstance(user, AnonymousUser):
+        raise PermissionDenied
+    return user
+
+
+def _user_id(request: HttpRequest) -> int:
+    return int(_analyst(request).pk)
 
 
 class ImportAccess(PermissionRequiredMixin):
@@ -46,8 +68,8 @@ def _render_upload(
     context = {
         "form": form or UploadForm(),
         "notice": notice,
-        "columns": KNOWN_COLUMNS,
-        "required": REQUIRED_COLUMNS,
+        "columns": list(REGISTRY.imported()),
+        "required": REGISTRY.required(),
         "first_data_row": FIRST_DATA_ROW,
         "max_megabytes": MAX_BYTES // 1024 // 1024,
         "max_rows": MAX_ROWS,
@@ -58,7 +80,7 @@ def _render_upload(
 def _render_preview(
     request: HttpRequest, plan: Plan, notice: str = "", status: int = 200
 ) -> HttpResponse:
-    uploads.remember_fingerprint(request.session, request.user.pk, plan.fingerprint)
+    uploads.remember_fingerprint(request.session, _user_id(request), plan.fingerprint)
     # Only what needs the analyst's eye, unless all rows are asked for; one page at a time, so
     # that a 20,000-row file is a page of a hundred rows, not a 20,000-row table.
     show_all = request.GET.get("show") == "all"
@@ -104,13 +126,13 @@ class UploadView(ImportAccess, View):
         except ImportFileError as exc:
             form.add_error("file", str(exc))
             return _render_upload(request, form, status=400)
-        uploads.store(request.session, request.user.pk, _safe_filename(upload.name), table)
+        uploads.store(request.session, _user_id(request), _safe_filename(upload.name), table)
         return redirect("imports:import_preview")
 
 
 class PreviewView(ImportAccess, View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        pending = uploads.load(request.session, request.user.pk)
+        pending = uploads.load(request.session, _user_id(request))
         if pending is None:
             return redirect("imports:import_upload")
         return _render_preview(request, preview_import(pending.table, pending.filename))
@@ -120,15 +142,17 @@ class ConfirmView(ImportAccess, View):
     def post(self, request: HttpRequest) -> HttpResponse:
         try:
             with transaction.atomic():
-                pending = uploads.claim(request.session, request.user.pk)
+                pending = uploads.claim(request.session, _user_id(request))
                 if pending is None:
                     return _nothing_pending(request)
                 plan, written = confirm_import(
-                    pending.table, pending.filename, pending.fingerprint, request.user
+                    pending.table, pending.filename, pending.fingerprint, _analyst(request)
                 )
-                uploads.finish(request.session, request.user.pk)
+                uploads.finish(request.session, _user_id(request))
         except ImportRefused as refused:
             # Nothing was written and the upload is still there: show what stands in the way.
+            if pending is None:  # only confirm_import refuses, and it had the upload
+                return _nothing_pending(request)
             plan = refused.plan or preview_import(pending.table, pending.filename)
             status = 400 if plan.has_errors else 409
             return _render_preview(request, plan, notice=refused.message, status=status)

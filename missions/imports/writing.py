@@ -19,6 +19,7 @@ from django.db import connection, models
 from django.utils import timezone
 
 from missions.models import Contribution, SourceDocument, Statement
+from missions.models.base import TrackedModel
 
 # Rows per lookup of the new keys: a bounded parameter list on every database.
 CHUNK = 500
@@ -31,12 +32,13 @@ KEYS: dict[type[models.Model], tuple[str, str]] = {
 }
 
 
-def insert(instances: Sequence[models.Model], reason: str, user: models.Model | None) -> None:
+def insert(instances: Sequence[TrackedModel], reason: str, user: models.Model | None) -> None:
     """Insert the new records and their history rows; each instance gets its key."""
     model = type(instances[0])
     now = timezone.now()
     for instance in instances:
-        instance._prepare_related_fields_for_save(operation_name="insert")
+        # What save() runs first: a relation to a record saved since is read as its key.
+        instance._prepare_related_fields_for_save(operation_name="insert")  # type: ignore[attr-defined]
         instance.created_at = instance.updated_at = now
         if isinstance(instance, SourceDocument) and not instance.url:
             instance.url = instance.derived_url()
@@ -84,7 +86,7 @@ def insert_rows(
     adapters = [_adapter(field) for field in fields]
     names = [field.attname for field in fields]
     table = ops.quote_name(model._meta.db_table)
-    columns = ", ".join(ops.quote_name(field.column) for field in fields)
+    columns = ", ".join(ops.quote_name(str(field.column)) for field in fields)
     one_row = f"({', '.join(['%s'] * len(fields))})"
 
     def values(chunk: Sequence[Any]) -> list[tuple[Any, ...]]:

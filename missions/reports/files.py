@@ -13,24 +13,26 @@ from collections.abc import Callable, Iterator
 from datetime import date
 
 from django.http import QueryDict
-from django.utils.translation import gettext_lazy as _
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from missions.exports.files import (
-    CONTRIBUTION_COLUMNS,
-    Cell,
-    Column,
-    Export,
-    FieldColumn,
-    export_of,
-    statement_export,
-)
+from missions.columns import NAMING_KEYS, REGISTRY
+from missions.columns import Column as StatementColumn
+from missions.exports.files import Cell, Column, Export, export_of, statement_export
 from missions.models import Statement
 from missions.reading import reports
 from missions.reading.diffs import TimelineEntry
 from missions.reading.querysets import StatementQuerySet
 from missions.reading.reports import Summary, SummaryRow
-from missions.web.filters import ContributionFilter, chosen_columns, filter_contributions
-from missions.web.tables import ContributionTable
+from missions.reading.sorting import order_rows, sort_keys
+from missions.web.filters import (
+    ContributionFilter,
+    applied_filters,
+    chosen_columns,
+    filter_contributions,
+)
 
 # ``<figure>``: the stated figures added up, empty when none is stated; ``<figure>_approximate``:
 # some figure added is not exact; ``<figure>_unknown``: contributions that state no figure.
@@ -69,8 +71,14 @@ def summary_export(summaries: list[Summary]) -> Export:
 def expiring_export(statements: StatementQuerySet, today: date) -> Export:
     """The contributions columns, plus the days left, which Excel can sort and add up."""
     columns = {
-        **CONTRIBUTION_COLUMNS,
-        "days_left": FieldColumn(_("days left"), ("end_date",), 10, lambda end: (end - today).days),
+        **REGISTRY.exported(),
+        "days_left": StatementColumn(
+            "days_left",
+            gettext_lazy("Days left"),
+            ("end_date",),
+            lambda end: (end - today).days,
+            width=10,
+        ),
     }
     return statement_export("expiring", statements, columns)
 
@@ -88,27 +96,46 @@ def _after(read: Callable[[Statement], Cell]) -> Callable[[TimelineEntry], Cell]
 
 
 # Values shown before and after, typed (counts as numbers, dates as dates) for spreadsheets.
-_COMPARED: dict[str, FieldColumn] = {
-    key: CONTRIBUTION_COLUMNS[key]
-    for key in ("status", "military", "civilian", "police", "total", "qualifier", "start", "end")
-}
+# The end is a date column now, so whether it is open-ended is compared beside it.
+_COMPARED = (
+    "status",
+    "military",
+    "civilian",
+    "police",
+    "total",
+    "qualifier",
+    "start",
+    "end",
+    "open_ended",
+)
+
+
+def _cell(key: str) -> Callable[[Statement], Cell]:
+    # Looked up when the export runs, so a column added to the registry is the one read.
+    return lambda statement: REGISTRY[key].value(statement)
+
+
+def _entry_cell(key: str) -> Callable[[TimelineEntry], Cell]:
+    return lambda entry: REGISTRY[key].value(entry.statement)
+
 
 CHANGES_COLUMNS: dict[str, Column[TimelineEntry]] = {
-    "document_date": Column(_("document date"), lambda e: e.statement.document_date, 12),
-    "source": Column(_("source"), lambda e: e.statement.document.reference, 12),
-    "source_url": Column(_("source URL"), lambda e: e.statement.document.url, 40),
-    "location": Column(_("where in the document"), lambda e: e.statement.location, 14),
-    "kind": Column(_("kind"), lambda e: e.statement.kind, 12),
-    "mission": Column(_("mission"), lambda e: e.statement.contribution.mission.name, 32),
-    "mission_acronym": Column(_("acronym"), lambda e: e.statement.contribution.mission.acronym, 14),
-    "contribution": Column(_("contribution"), lambda e: e.statement.contribution.name, 28),
-    "changed": Column(_("changed"), lambda e: ", ".join(c.key for c in e.changes), 20),
+    "document_date": Column(gettext_lazy("document date"), lambda e: e.statement.document_date, 12),
+    "source": Column(gettext_lazy("source"), lambda e: e.statement.document.reference, 12),
+    "source_url": Column(gettext_lazy("source URL"), lambda e: e.statement.document.url, 40),
+    "location": Column(gettext_lazy("where in the document"), lambda e: e.statement.location, 14),
+    "kind": Column(gettext_lazy("kind"), lambda e: e.statement.kind, 12),
+    # The contribution, named as in the contributions export.
+    **{key: Column(REGISTRY[key].label, _entry_cell(key), 28) for key in NAMING_KEYS},
+    "changed": Column(gettext_lazy("changed"), lambda e: ", ".join(c.key for c in e.changes), 20),
     **{
-        f"{key}_{side}": Column(column.label, pick(column.value), 12)
-        for key, column in _COMPARED.items()
+        f"{key}_{side}": Column(REGISTRY[key].label, pick(_cell(key)), 12)
+        for key in _COMPARED
         for side, pick in (("before", _before), ("after", _after))
     },
-    "description": Column(_("what changed"), lambda e: "; ".join(map(str, e.changes)), 60),
+    "description": Column(
+        gettext_lazy("what changed"), lambda e: "; ".join(map(str, e.changes)), 60
+    ),
 }
 
 
@@ -128,14 +155,49 @@ def contributions_export(params: QueryDict, today: date) -> tuple[ContributionFi
     silently.
     """
     filterset, statements = filter_contributions(params, today)
-    export = statement_export(
-        "contributions",
-        _sorted_as_page(statements, params, today),
-        CONTRIBUTION_COLUMNS,
-        chosen_columns(params),
-    )
+    rows = _sorted_as_page(statements, params, today)
+    export = statement_export("contributions", rows, keys=chosen_columns(params))
     export.view = view_name(filterset)
+    export.title = lambda: title_block(filterset, statements, today)
     return filterset, export
+
+
+def title_block(
+    filterset: ContributionFilter, statements: StatementQuerySet, today: date
+) -> list[str]:
+    """What an XLSX says above its header, in the reader's language: the view, the filters in
+    words, when it was made and the documents its rows cite (one query)."""
+    cleaned = filterset.form.cleaned_data if filterset.is_valid() else {}
+    day = cleaned.get("as_of")
+    if day:
+        view = _("Contributions as the documents stood on %(day)s") % {"day": date_format(day)}
+        if cleaned.get("corrected"):
+            view += ", " + str(_("as corrected since"))
+    else:
+        view = _("Contributions as of today, %(day)s") % {"day": date_format(today)}
+    shown = [
+        f"{label}: {value}"
+        for label, value in applied_filters(filterset)
+        if label
+        not in (str(filterset.filters["as_of"].label), str(filterset.filters["corrected"].label))
+    ]
+    source = REGISTRY["source"]
+    cited = {
+        source.compute(*values) if source.compute else values[0]
+        for values in statements.order_by().values_list(*source.fields).distinct()
+    }
+    return [
+        str(view),
+        str(_("Filters: %(filters)s") % {"filters": "; ".join(shown) or _("none")}),
+        str(
+            _("Generated at %(moment)s")
+            % {"moment": timezone.localtime().strftime("%Y-%m-%d %H:%M %Z")}
+        ),
+        str(
+            _("Sources (%(count)d): %(sources)s")
+            % {"count": len(cited), "sources": ", ".join(sorted(map(str, cited)))}
+        ),
+    ]
 
 
 def view_name(filterset: ContributionFilter) -> str:
@@ -161,10 +223,6 @@ def view_name(filterset: ContributionFilter) -> str:
 def _sorted_as_page(
     statements: StatementQuerySet, params: QueryDict, today: date
 ) -> StatementQuerySet:
-    """The rows in the order the table shows them for ``sort``: the table decides, once."""
-    sort = [key for value in params.getlist("sort") for key in value.split(",") if key]
-    if not sort:
-        return statements
-    table = ContributionTable(statements, today=today)
-    table.order_by = sort
-    return table.data.data
+    """The rows in the order the table shows them for ``sort``: the registry's rule, which the
+    table uses too."""
+    return order_rows(statements, sort_keys(params))

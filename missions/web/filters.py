@@ -23,9 +23,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from missions.columns import REGISTRY
 from missions.dates import validate_date_in_range
 from missions.models import Organization, Region, SourceDocument, Statement, Status
 from missions.reading.querysets import StatementQuerySet
+from missions.reading.sorting import default_order
 
 # Longest horizon for "expires within N months"; beyond a century it is a typo.
 MAX_MONTHS = 1200
@@ -42,8 +44,8 @@ PERSONNEL_CATEGORIES = (
 # The filters on the end date: a row that states no end is never among their rows.
 END_FILTERS = ("end_after", "end_before", "expires_within")
 
-# The order a table or export lists rows in unless the user sorts.
-DEFAULT_ORDER = ("contribution__mission__name", "contribution__name", "pk")
+# The order a table or export lists rows in unless the user sorts (the registry's).
+DEFAULT_ORDER = default_order()
 
 
 class DateInput(forms.DateInput):
@@ -304,12 +306,10 @@ def chosen_columns(params: QueryDict) -> list[str]:
 
     Unknown keys (and the table-only ``time_left``) are ignored; nothing valid picked means all.
     """
-    # Imported here: exports imports this module for filter_contributions.
-    from missions.exports.files import CONTRIBUTION_COLUMNS
-
+    exported = REGISTRY.exported()
     picked = requested_keys(params)
-    keys = [key for key in CONTRIBUTION_COLUMNS if key in picked]
-    return keys or list(CONTRIBUTION_COLUMNS)
+    keys = [key for key in exported if key in picked]
+    return keys or list(exported)
 
 
 def requested_keys(params: QueryDict) -> set[str]:
@@ -338,12 +338,9 @@ class Facet:
     options: list[FacetOption]
 
 
-# Facet field -> the value each row is grouped by (what the URL carries for that option).
-_FACET_KEYS = {
-    "organization": "contribution__mission__organization__acronym",
-    "region": "contribution__mission__region__name",
-    "status": "status",
-}
+# Facet field -> the value each row is grouped by (what the URL carries for that option): the
+# registry's facet columns, each the filter of the same name.
+_FACET_KEYS = REGISTRY.facets()
 
 
 def facets(filterset: ContributionFilter) -> list[Facet]:

@@ -1,55 +1,34 @@
 """The contributions table: one row per contribution, its latest statement (as of a day).
 
-Column names are the export's column keys where one exists, so the ``columns`` choice in the URL
-means the same on the page and in its CSV; the table merges a few export columns into one cell
-(total with its qualifier, a date with its precision, a source with its date and URL) and adds
-``time_left``, which only makes sense on screen.
+Its columns come from the column registry (``missions.columns``): each table column is named
+after the export column it shows first and shows the cells the registry merges into it (total
+with its qualifier, a date with its precision, a source with its date and URL), so the
+``columns`` choice in the URL means the same on the page and in its CSV. How a cell looks on the
+page (links, badges, "not stated") is decided here, by column name; sorting is the registry's
+(``order_rows``), so the page, its downloads and the API sort one way.
 """
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Any
 
 import django_tables2 as tables
 from django.core.paginator import EmptyPage
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
+from missions.columns import REGISTRY, Column, Registry, TableColumn
 from missions.models import Statement
 from missions.reading.remaining import statement_time_left
+from missions.reading.sorting import order_rows, sort_keys, sortable
 from missions.web.filters import requested_keys
 from missions.web.formatting import personnel_with_qualifier
-
-# Table column -> the export columns it shows. Ticking a column on the page picks all of them.
-TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "mission": ("mission",),
-    "mission_acronym": ("mission_acronym",),
-    "organization": ("organization",),
-    "region": ("region",),
-    "contribution": ("contribution",),
-    "capability": ("capability",),
-    "status": ("status",),
-    "military": ("military",),
-    "civilian": ("civilian",),
-    "police": ("police",),
-    "total": ("total", "qualifier"),
-    "start": ("start", "start_precision"),
-    "end": ("end", "end_precision"),
-    "time_left": (),
-    "source": ("source", "source_date", "source_url"),
-}
-
-
-# What the table shows until the reader picks columns: what a briefing reads, narrow enough
-# for a 1366 px laptop without sideways scrolling. The others are one tick away in the column
-# chooser, and the downloads keep every column.
-DEFAULT_COLUMNS = ("mission", "contribution", "status", "total", "end", "time_left", "source")
 
 
 def table_columns(params: QueryDict) -> list[str]:
@@ -57,11 +36,18 @@ def table_columns(params: QueryDict) -> list[str]:
     none is valid."""
     picked = requested_keys(params)
     shown = [
-        name
-        for name, keys in TABLE_COLUMNS.items()
-        if name in picked or any(key in picked for key in keys)
+        column.name
+        for column in REGISTRY.table_columns()
+        if column.name in picked or any(key in picked for key in column.keys)
     ]
-    return shown or list(DEFAULT_COLUMNS)
+    return shown or default_columns()
+
+
+def default_columns() -> list[str]:
+    """What the table shows until the reader picks columns: what a briefing reads, narrow
+    enough for a 1366 px laptop without sideways scrolling. The others are one tick away in
+    the column chooser, and the downloads keep every column."""
+    return [column.name for column in REGISTRY.table_columns() if column.shown]
 
 
 def _mission_url(record: Statement) -> str:
@@ -80,58 +66,29 @@ class CountColumn(tables.Column):
         super().__init__(*args, **kwargs)
 
 
-class ContributionTable(tables.Table):
-    mission = tables.Column(
-        _("Mission"),
-        accessor="contribution__mission__name",
-        linkify=_mission_url,
-        order_by=("contribution__mission__name", "contribution__name"),
-    )
-    mission_acronym = tables.Column(
-        _("Acronym"),
-        accessor="contribution__mission__acronym",
-        order_by=("contribution__mission__acronym", "contribution__name"),
-    )
-    organization = tables.Column(
-        _("Organization"),
-        accessor="contribution__mission__organization__acronym",
-        order_by=("contribution__mission__organization__acronym", "contribution__mission__name"),
-    )
-    region = tables.Column(
-        _("Region"),
-        accessor="contribution__mission__region__name",
-        order_by=("contribution__mission__region__name", "contribution__mission__name"),
-    )
-    contribution = tables.Column(
-        _("Contribution"), accessor="contribution__name", order_by=("contribution__name",)
-    )
-    capability = tables.Column(
-        _("Capability"), accessor="contribution__capability", order_by=("contribution__capability",)
-    )
-    status = tables.Column(_("Status"), attrs={"td": {"class": _status_class}})
-    military = CountColumn(_("Military"))
-    civilian = CountColumn(_("Civilian"))
-    police = CountColumn(_("Police"))
-    total = CountColumn(_("Total"), accessor="effective_total")
-    start = tables.Column(_("Start"), accessor="start_date", order_by=("start_date",))
-    end = tables.Column(_("End"), accessor="end_date", order_by=("end_date",), empty_values=())
-    time_left = tables.Column(
-        _("Time left"), accessor="end_date", order_by=("end_date",), empty_values=()
-    )
-    source = tables.Column(
-        _("Source"),
-        accessor="document__reference",
-        order_by=("document__date", "document__dossier", "document__number"),
-    )
+# How the page shows a table column beyond what the registry says: how the record is read for
+# it, a link, a class. A column not named here shows its first field, as it is.
+_PAGE_OPTIONS: dict[str, dict[str, Any]] = {
+    "mission": {"linkify": _mission_url},
+    "status": {"attrs": {"td": {"class": _status_class}}},
+    "total": {"accessor": "effective_total"},
+    # Called for an empty end too, so that an open end reads "open-ended".
+    "end": {"empty_values": ()},
+    "time_left": {"empty_values": ()},
+    "source": {"accessor": "document__reference"},
+}
+_COUNTS = ("military", "civilian", "police", "total")
 
-    class Meta:
-        model = Statement
-        fields = tuple(TABLE_COLUMNS)
-        sequence = tuple(TABLE_COLUMNS)
-        order_by_field = "sort"
-        per_page = 50
-        template_name = "_partials/table.html"
-        attrs = {"class": "data"}
+
+def _page_column(column: TableColumn, head: Column) -> tables.Column:
+    options = {"accessor": head.fields[0] if head.fields else column.name}
+    options.update(_PAGE_OPTIONS.get(column.name, {}))
+    kind = CountColumn if column.name in _COUNTS else tables.Column
+    return kind(column.label, orderable=bool(column.sort), **options)
+
+
+class BaseContributionTable(tables.Table):
+    """The page's behaviour; the columns are the registry's (``contribution_table``)."""
 
     def __init__(self, *args: Any, today: date, as_of: date | None = None, **kwargs: Any) -> None:
         self.today = today
@@ -149,17 +106,19 @@ class ContributionTable(tables.Table):
         super().__init__(*args, **kwargs)
 
     @property
-    def order_by(self):  # type: ignore[override]
-        return tables.Table.order_by.fget(self)  # type: ignore[attr-defined]
+    def order_by(self) -> Any:
+        return tables.Table.order_by.fget(self)
 
     @order_by.setter
-    def order_by(self, value) -> None:
-        tables.Table.order_by.fset(self, value)  # type: ignore[attr-defined]
-        # Rows that tie on the sorted columns (the same end, no end) come in one fixed order, by
-        # id, on every database: the page, its download and the API then list the same rows.
+    def order_by(self, value: Any) -> None:
+        # The registry sorts (``order_rows``: ties by id, so the page, its download and the API
+        # list the same rows); django-tables2 only shows which columns are sorted.
+        keys = value.split(",") if isinstance(value, str) else list(value or ())
+        valid = [key for key in keys if key.removeprefix("-") in self.columns and sortable(key)]
+        self._order_by = tables.utils.OrderByTuple(valid)
         data = getattr(self.data, "data", None)
-        if value and isinstance(data, QuerySet) and "pk" not in data.query.order_by:
-            self.data.data = data.order_by(*data.query.order_by, "pk")
+        if valid and isinstance(data, QuerySet):
+            self.data.data = order_rows(data, valid)  # type: ignore[arg-type]
 
     def render_status(self, record: Statement) -> str:
         # The words carry the status; the class only adds colour for those who see it.
@@ -170,21 +129,10 @@ class ContributionTable(tables.Table):
     def render_total(self, record: Statement) -> str:
         return personnel_with_qualifier(record.effective_total, record.qualifier)
 
-    def order_total(self, queryset: QuerySet, is_descending: bool) -> tuple[QuerySet, bool]:
-        # Sort by the total shown: the stated total, else the sum of the known categories.
-        queryset = queryset.with_shown_total()
-        ordering = (
-            F("shown_total").desc(nulls_last=True)
-            if is_descending
-            else F("shown_total").asc(nulls_last=True)
-        )
-        return queryset.order_by(ordering, "pk"), True
-
     def render_start(self, record: Statement) -> str:
         return record.start_display
 
     def render_end(self, record: Statement) -> str:
-        # Called for an empty end too, so that an open end reads "open-ended".
         return record.end_display or self.default
 
     def render_time_left(self, record: Statement) -> str:
@@ -219,33 +167,62 @@ def _document_link(document, text: str | None = None) -> tuple[str, str, str]:
     return url, title, text or document.reference
 
 
+@functools.cache
+def _table_class(columns: tuple[Column, ...]) -> type[BaseContributionTable]:
+    heads = {column.key: column for column in columns}
+    table_columns = Registry(columns).table_columns()
+    attrs: dict[str, Any] = {c.name: _page_column(c, heads[c.name]) for c in table_columns}
+    names = tuple(c.name for c in table_columns)
+    attrs["Meta"] = type(
+        "Meta",
+        (),
+        {
+            "sequence": names,
+            "order_by_field": "sort",
+            "per_page": 50,
+            "template_name": "_partials/table.html",
+            "attrs": {"class": "data"},
+        },
+    )
+    return type("ContributionTable", (BaseContributionTable,), attrs)
+
+
+def contribution_table() -> type[BaseContributionTable]:
+    """The table class of the registry as it stands (a test may have added a column)."""
+    return _table_class(REGISTRY.columns)
+
+
+ContributionTable = contribution_table()
+
+
 def column_choices() -> list[tuple[str, str, str]]:
     """(name, value sent in ``columns``, label) per table column, for the column picker.
 
     The value names the export columns too ("total,qualifier"), so the download keeps them."""
     return [
-        (name, ",".join(keys or (name,)), str(ContributionTable.base_columns[name].verbose_name))
-        for name, keys in TABLE_COLUMNS.items()
+        (column.name, ",".join(column.keys or (column.name,)), str(column.label))
+        for column in REGISTRY.table_columns()
     ]
 
 
 def build_table(
     rows: QuerySet[Statement], params: QueryDict, today: date, as_of: date | None = None
-) -> tuple[ContributionTable, list[str]]:
+) -> tuple[BaseContributionTable, list[str]]:
     """The table the query string asks for (columns, sort, page), and a notice for each value
     that could not be used. A bad value is ignored, never an error page."""
     notices = []
     shown = table_columns(params)
-    unknown = sorted(requested_keys(params) - set(TABLE_COLUMNS) - set(_export_keys()))
+    names = [column.name for column in REGISTRY.table_columns()]
+    unknown = sorted(requested_keys(params) - set(names) - set(REGISTRY.exported()))
     if unknown:
         notices.append(gettext("Unknown columns ignored: %(keys)s.") % {"keys": ", ".join(unknown)})
-    table = ContributionTable(
+    table = contribution_table()(
         rows,
         today=today,
         as_of=as_of,
-        exclude=[name for name in TABLE_COLUMNS if name not in shown],
+        exclude=[name for name in names if name not in shown],
     )
-    sort = [key for value in params.getlist("sort") for key in value.split(",") if key]
+    sort = sort_keys(params)
     table.order_by = sort
     ignored = [key for key in sort if key not in table.order_by]
     if ignored:
@@ -257,11 +234,7 @@ def build_table(
     return table, notices
 
 
-def _export_keys() -> list[str]:
-    return [key for keys in TABLE_COLUMNS.values() for key in keys]
-
-
-def _paginate(table: ContributionTable, raw_page: str | None) -> list[str]:
+def _paginate(table: BaseContributionTable, raw_page: str | None) -> list[str]:
     """Show the page asked for; a page that does not exist gives the nearest one and a notice."""
     per_page = ContributionTable._meta.per_page
     try:

@@ -33,8 +33,10 @@ EXPECTED = [
     ("EUNAVFOR Aspides", "national staff"),
     ("EUNAVFOR Atalanta", "staff officers at the operational headquarters"),
 ]
-COLUMNS = ["mission", "contribution", "status", "end,end_precision"]
-EXPORT_HEADER = ["mission", "contribution", "status", "end", "end_precision"]
+COLUMNS = ["mission", "contribution", "status", "end,end_precision,open_ended"]
+EXPORT_HEADER = ["mission", "contribution", "status", "end", "end_precision", "open_ended"]
+# The XLSX is opened by a person: the column titles, under four lines of title and a blank row.
+XLSX_HEADER = ["Mission", "Contribution", "Status", "End", "End precision", "Open-ended"]
 
 
 @pytest.fixture
@@ -119,16 +121,17 @@ def test_it_shares_and_exports_exactly_the_filtered_rows(briefing, accounts, new
     assert csv_rows[0] == EXPORT_HEADER
     assert [
         as_shown(mission, name, status, date.fromisoformat(end), precision)
-        for mission, name, status, end, precision in csv_rows[1:]
+        for mission, name, status, end, precision, _open_ended in csv_rows[1:]
     ] == shown(page)
 
     xlsx_file = download(page, "XLSX", tmp_path)
     assert xlsx_file.suffix == ".xlsx"
     sheet = load_workbook(xlsx_file, read_only=True).active
     xlsx_rows = list(sheet.iter_rows(values_only=True))
-    assert list(xlsx_rows[0]) == EXPORT_HEADER
-    assert all(isinstance(row[3], datetime) for row in xlsx_rows[1:])  # a date cell, not text
+    assert list(xlsx_rows[5]) == XLSX_HEADER
+    data = xlsx_rows[6:]
+    assert all(isinstance(row[3], datetime) for row in data)  # a date cell, not text
     assert [
         as_shown(mission, name, status, end.date(), precision)
-        for mission, name, status, end, precision in xlsx_rows[1:]
+        for mission, name, status, end, precision, _open_ended in data
     ] == shown(page)
