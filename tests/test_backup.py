@@ -16,7 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.db import models
 
-from missions.management.commands.backup import NOT_DATA
+from missions.management.backups import NOT_DATA
 from missions.models import Mission, Organization, Statement, Status
 from missions.roles import ensure_roles
 from tests import factories

@@ -5,44 +5,15 @@ filters in use."""
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import BROWSER_TEST, REPO, save_screenshot
+from tests.browser.accessibility import serious_violations
+from tests.browser.conftest import BROWSER_TEST, save_screenshot
 from tests.browser.pages import log_in
 
 pytestmark = BROWSER_TEST
-
-# From the npm package (package.json; `make test` runs npm ci).
-AXE = Path(os.environ.get("AXE_CORE_PATH", REPO / "node_modules" / "axe-core" / "axe.min.js"))
-
-
-def _axe_source() -> str:
-    if not AXE.exists():
-        message = f"{AXE} not found: run `npm ci` (make test does) for the accessibility check"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    return AXE.read_text(encoding="utf-8")
-
-
-def _serious_violations(page) -> list[dict]:
-    # Evaluated through the browser's debugging protocol: the page's Content-Security-Policy
-    # (rightly) refuses an inline <script>, and the check must not loosen it.
-    page.evaluate(_axe_source())
-    result = page.evaluate("async () => await axe.run(document)")
-    return [
-        {
-            "id": v["id"],
-            "impact": v["impact"],
-            "nodes": [n["target"] for n in v["nodes"]][:5],
-        }
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.mark.parametrize("query", ["", "?as_of=2025-05-01"])
@@ -54,7 +25,7 @@ def test_it_has_no_serious_axe_violation_on_the_dashboard(real_data, accounts, n
 
     page.locator("#timeline-heading").evaluate("heading => heading.scrollIntoView()")
     save_screenshot(page, f"dashboard-timeline{'-as-of' if query else ''}")
-    violations = _serious_violations(page)
+    violations = serious_violations(page)
 
     assert violations == [], json.dumps(violations, indent=1)
     # The picture is for the eye; the table under it says the same to a screen reader.

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.management import BaseCommand, CommandError
@@ -17,25 +16,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-# Everything a restore needs to give the desk back its record: the tracker's models and their
-# history tables (all in the missions app), the accounts and roles the history refers to, and the
-# admin's log. Sessions, login attempts, content types and permissions are not data: migrate
-# recreates the last two, and the dump refers to them by natural key, never by id.
-EXTRA_MODELS = ("auth.Group", "auth.User", "admin.LogEntry")
-# Not data: a counter the database's triggers raise on every write (missions.models.data_version).
-NOT_DATA = ("missions.dataversion",)
-
-
-def backed_up_models() -> list[type[models.Model]]:
-    """In an order that lets loaddata resolve natural keys (groups before users)."""
-    by_app: dict = {}
-    for model in apps.get_app_config("missions").get_models():
-        if model._meta.label_lower not in NOT_DATA:
-            by_app.setdefault(model._meta.app_config, []).append(model)
-    for label in EXTRA_MODELS:
-        model = apps.get_model(label)
-        by_app.setdefault(model._meta.app_config, []).append(model)
-    return serializers.sort_dependencies(by_app.items(), allow_cycles=True)
+from missions.management.backups import backed_up_models
 
 
 class FullPrecisionEncoder(DjangoJSONEncoder):
@@ -103,11 +84,6 @@ def write_backup(path: Path) -> dict[str, int]:
 def default_path() -> Path:
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     return Path(settings.BASE_DIR) / "backups" / f"tracker-{stamp}.json"
-
-
-def counts() -> dict[str, int]:
-    """Rows per backed-up model, for the commands' summaries."""
-    return {m._meta.label: m._base_manager.count() for m in backed_up_models()}
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from django.core.management import BaseCommand, CommandError, call_command
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, transaction
 
-from missions.management.commands.backup import NOT_DATA, counts
+from missions.management.backups import NOT_DATA, counts
 from missions.management.upkeep import analyze
 from missions.reading.supersession import refresh_supersession
 
