@@ -10,6 +10,7 @@ also on an error or Ctrl-C. Without the option, the run uses ``--database-url`` 
 from __future__ import annotations
 
 import argparse
+import shutil
 import subprocess
 import time
 import urllib.parse
@@ -68,8 +69,12 @@ def own_cluster(args: argparse.Namespace) -> Iterator[str]:
 
 
 def _drop(version: str) -> None:
-    if (Path("/etc/postgresql") / version / NAME).exists():
+    config = Path("/etc/postgresql") / version / NAME
+    if config.exists():
         subprocess.run(["pg_dropcluster", "--stop", version, NAME], check=False)
+    # pg_dropcluster leaves conf.d with the file written here, and the next run then warns of a
+    # "corrupted cluster": remove what is left of this throw-away cluster's configuration.
+    shutil.rmtree(config, ignore_errors=True)
 
 
 def _wait(port: int, seconds: float = 30) -> None:
