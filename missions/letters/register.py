@@ -57,7 +57,7 @@ def _contribution(row: ProposalForm) -> Contribution:
         mission.full_clean()
         mission.save()
     name = cleaned["new_contribution"].strip()
-    existing = mission.contributions.filter(name__iexact=name).first()
+    existing = Contribution.objects.filter(mission=mission, name__iexact=name).first()
     if existing is not None:
         return existing
     contribution = Contribution(mission=mission, name=name)
