@@ -2,7 +2,7 @@
 
 The contributions endpoint runs ``missions.web.filters.filter_contributions`` with the request's
 query string, exactly as the table page and its download do, and sorts with the table's own
-``sort`` rule (via the export's ``_sorted_as_page``). Where the page drops an invalid filter with
+``sort`` rule (``missions.reading.sorting``). Where the page drops an invalid filter with
 a notice, the API answers 400 naming the parameter: a script must not silently get other rows.
 The OpenAPI parameters are derived from the FilterSet's fields, so the schema cannot drift.
 """
@@ -19,11 +19,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 
+from missions.columns import REGISTRY
 from missions.models import Statement
 from missions.reading.querysets import StatementQuerySet
-from missions.reports.files import _sorted_as_page
+from missions.reading.sorting import order_rows, sort_keys, sortable
 from missions.web.filters import MAX_ID, ContributionFilter, filter_contributions
-from missions.web.tables import ContributionTable
 
 
 def contribution_rows(params: QueryDict, today: date) -> StatementQuerySet:
@@ -31,21 +31,18 @@ def contribution_rows(params: QueryDict, today: date) -> StatementQuerySet:
     filterset, rows = filter_contributions(params, today)
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
-    sort = [key for value in params.getlist("sort") for key in value.split(",") if key]
+    sort = sort_keys(params)
     unknown = [key for key in sort if key.removeprefix("-") not in sortable_columns()]
     if unknown:
         raise ValidationError(
             {"sort": [_("Cannot sort by %(keys)s.") % {"keys": ", ".join(unknown)}]}
         )
-    return _sorted_as_page(rows, params, today)
+    return order_rows(rows, sort)
 
 
 def sortable_columns() -> list[str]:
-    return [
-        name
-        for name, column in ContributionTable.base_columns.items()
-        if column.orderable is not False
-    ]
+    """The table's columns a row list can be sorted by, in the table's order."""
+    return [column.name for column in REGISTRY.table_columns() if sortable(column.name)]
 
 
 def _parameter(name: str, field: django_filters.Filter) -> OpenApiParameter:

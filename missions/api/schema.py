@@ -14,12 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
-from missions.reports import views as report_views
+from missions.reports import pages as report_pages
 
 _FORMS = {
-    "summary": report_views.SummaryForm,
-    "expiring": report_views.ExpiringForm,
-    "changes": report_views.ChangesForm,
+    "summary": report_pages.SummaryForm,
+    "expiring": report_pages.ExpiringForm,
+    "changes": report_pages.ChangesForm,
 }
 
 

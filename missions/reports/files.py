@@ -155,7 +155,7 @@ def contributions_export(params: QueryDict, today: date) -> tuple[ContributionFi
     silently.
     """
     filterset, statements = filter_contributions(params, today)
-    rows = _sorted_as_page(statements, params, today)
+    rows = order_rows(statements, sort_keys(params))
     export = statement_export("contributions", rows, keys=chosen_columns(params))
     export.view = view_name(filterset)
     export.title = lambda: title_block(filterset, statements, today)
@@ -218,11 +218,3 @@ def view_name(filterset: ContributionFilter) -> str:
     words = "_".join(parts)
     # Letters, digits and dashes only: the name goes into a header and onto a desktop.
     return re.sub(r"[^a-z0-9_-]+", "-", words.lower()).strip("-")[:80]
-
-
-def _sorted_as_page(
-    statements: StatementQuerySet, params: QueryDict, today: date
-) -> StatementQuerySet:
-    """The rows in the order the table shows them for ``sort``: the registry's rule, which the
-    table uses too."""
-    return order_rows(statements, sort_keys(params))
