@@ -28,7 +28,7 @@ from missions.models import Statement
 from missions.reading.remaining import statement_time_left
 from missions.reading.sorting import order_rows, sort_keys, sortable
 from missions.web.filters import requested_keys
-from missions.web.formatting import personnel_with_qualifier
+from missions.web.formatting import not_stated, status_badge, total_of
 
 
 def table_columns(params: QueryDict) -> list[str]:
@@ -95,14 +95,7 @@ class BaseContributionTable(tables.Table):
         # Time left counts from the day the rows stand on: the as-of day, else today.
         self.day = as_of or today
         # An empty cell says "not stated" in words for screen readers and on hover.
-        kwargs.setdefault(
-            "default",
-            format_html(
-                '<span class="unknown" title="{0}"><span aria-hidden="true">&ndash;</span>'
-                '<span class="visually-hidden">{0}</span></span>',
-                gettext("not stated"),
-            ),
-        )
+        kwargs.setdefault("default", not_stated())
         super().__init__(*args, **kwargs)
 
     @property
@@ -121,13 +114,10 @@ class BaseContributionTable(tables.Table):
             self.data.data = order_rows(data, valid)  # type: ignore[arg-type]
 
     def render_status(self, record: Statement) -> str:
-        # The words carry the status; the class only adds colour for those who see it.
-        return format_html(
-            '<span class="badge status-{}">{}</span>', record.status, record.get_status_display()
-        )
+        return status_badge(record.status)
 
     def render_total(self, record: Statement) -> str:
-        return personnel_with_qualifier(record.effective_total, record.qualifier)
+        return total_of(record)
 
     def render_start(self, record: Statement) -> str:
         return record.start_display
