@@ -22,8 +22,9 @@ from django.utils import timezone
 # admin's log. Sessions, login attempts, content types and permissions are not data: migrate
 # recreates the last two, and the dump refers to them by natural key, never by id.
 EXTRA_MODELS = ("auth.Group", "auth.User", "admin.LogEntry")
-# Not data: a counter the database's triggers raise on every write (missions.models.data_version).
-NOT_DATA = ("missions.dataversion",)
+# Not data: a counter the database's triggers raise on every write (missions.models.data_version),
+# and the table's counts kept per version of it (missions.models.table_counts).
+NOT_DATA = ("missions.dataversion", "missions.tablecounts")
 
 
 def backed_up_models() -> list[type[models.Model]]:
