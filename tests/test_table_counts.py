@@ -191,3 +191,29 @@ def test_it_reads_an_export_in_a_transaction_planned_for_its_first_rows():
         assert not connection.in_atomic_block
     assert len([first, *rows]) == 3
     assert not connection.in_atomic_block
+
+
+# --- the page's plan --------------------------------------------------------------------------
+
+
+def test_it_reads_a_page_down_the_mission_name_index_once_analyzed(db):
+    """With the planner's statistics (generate_data, load_real_data and restore run ANALYZE),
+    a page of the table walks the missions in name order and stops after 50 rows; it does not
+    read and sort every statement in force (1.6 s at 100,000 contributions on SQLite)."""
+    f.portfolio(300)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    _filterset, rows = filter_contributions(QueryDict(""), TODAY)
+    sql, params = rows[:50].query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "missions_mission_unique_name" in plan, plan
+            assert "Seq Scan on missions_statement" not in plan, plan
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+            assert plan.splitlines()[0].startswith("SCAN missions_mission USING INDEX"), plan
+            assert "SCAN missions_statement" not in plan, plan
+            assert "USE TEMP B-TREE FOR ORDER BY" not in plan, plan
