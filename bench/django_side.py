@@ -95,7 +95,7 @@ def capture(client: Client, path: str, first_row_only: bool) -> tuple[int, Recor
         response = client.get(path, secure=True)
         if response.streaming:
             lines = 0
-            for chunk in response.streaming_content:
+            for chunk in response.streaming_content:  # type: ignore[attr-defined]
                 lines += bytes(chunk).count(b"\n")
                 if first_row_only and lines >= 2:
                     break

@@ -12,6 +12,7 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from bench.synthetic import generate
 from missions.models import DataVersion, Statement, TableCounts
 from missions.models import table_counts as stored_counts
 from missions.models.data_version import current_version
@@ -200,7 +201,7 @@ def test_it_reads_a_page_down_the_mission_name_index_once_analyzed(db):
     """With the planner's statistics (generate_data, load_real_data and restore run ANALYZE),
     a page of the table walks the missions in name order and stops after 50 rows; it does not
     read and sort every statement in force (1.6 s at 100,000 contributions on SQLite)."""
-    f.portfolio(300)
+    generate(1000, seed=1)  # the bench's portfolio: a document per 20, three statements each
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     _filterset, rows = filter_contributions(QueryDict(""), TODAY)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from django.db import connections, models, transaction
 from django.db.models import BooleanField, Case, F, IntegerField, Q, Value, When
@@ -17,6 +17,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from missions.dates import add_months
+
+if TYPE_CHECKING:
+    from missions.models.statements import Statement
 
 ANY_CATEGORY_KNOWN = Q(military__isnull=False) | Q(civilian__isnull=False) | Q(police__isnull=False)
 
@@ -68,7 +71,7 @@ def in_force_on(day: date) -> Q:
     return Q(document_date__lte=day) & (Q(superseded_on__isnull=True) | Q(superseded_on__gt=day))
 
 
-def active_condition(model: type[models.Model], day: date) -> Q:
+def active_condition(model: type[Statement], day: date) -> Q:
     """A commitment (not explored, intended, ...) whose period covers ``day``: started (or no
     start stated) and not over (its end on or after the day, or no end and not ended)."""
     started = Q(start_date__isnull=True) | Q(start_date__lte=day)
@@ -82,7 +85,7 @@ NOT_STARTED = "not_started"
 ACTIVE = "active"
 
 
-def activity_on(model: type[models.Model], day: date) -> Case:
+def activity_on(model: type[Statement], day: date) -> Case:
     """Why a statement counts, or not, on ``day``: ``active``; its non-committing status
     (``explored``, ``intended``, ``not_feasible``, ``declined``); ``not_started`` (starts later);
     else ``ended``. The same rule as ``active_on``, as a value to group by."""

@@ -90,7 +90,7 @@ def table_counts(filterset: ContributionFilter) -> ViewCounts:
     counted now (and stored). Made once per filterset (the view asks for them twice)."""
     made = getattr(filterset, "_table_counts", None)
     if made is None:
-        made = filterset._table_counts = _stored_or_counted(filterset)  # type: ignore[attr-defined]
+        made = filterset._table_counts = _stored_or_counted(filterset)
     return made
 
 
