@@ -187,6 +187,8 @@ def test_it_reads_an_export_in_a_transaction_planned_for_its_first_rows():
         with connection.cursor() as cursor:
             cursor.execute("SHOW cursor_tuple_fraction")
             assert cursor.fetchone()[0] == "0.0001"
+            cursor.execute("SHOW jit")
+            assert cursor.fetchone()[0] == "off"
     else:
         # SQLite streams rows as its cursor steps; a transaction would take the write lock.
         assert not connection.in_atomic_block
