@@ -27,13 +27,14 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from bench.synthetic import generate  # noqa: E402
 from missions.management.upkeep import analyze  # noqa: E402
 from missions.models import SourceDocument, Statement, TableCounts  # noqa: E402
+from missions.reading.querysets import EXPORT_CURSOR_SETTINGS  # noqa: E402
 
 # The floor replays what the ORM read; writes (the session's save) and transaction control
 # (savepoints) are not part of what a page costs to read, and replaying them would change state.
@@ -124,7 +125,13 @@ def first_row(statements: list[tuple[str, Any]]) -> float:
     for sql, params in statements:
         start = time.perf_counter()
         if connection.vendor == "postgresql":
-            with connection.chunked_cursor() as cursor:
+            # As the export reads (StatementQuerySet.export_rows): inside a transaction, so the
+            # cursor is not declared WITH HOLD (which computes every row first), planned for its
+            # first rows and without JIT.
+            with transaction.atomic(), connection.chunked_cursor() as cursor:
+                with connection.cursor() as settings:
+                    for setting in EXPORT_CURSOR_SETTINGS:
+                        settings.execute(setting)
                 cursor.execute(sql, params)
                 cursor.fetchone()
         else:
