@@ -63,7 +63,7 @@ class Session:
         )
 
     def cookie(self, name: str) -> str:
-        return next((c.value for c in self.cookies if c.name == name), "")
+        return next((c.value or "" for c in self.cookies if c.name == name), "")
 
     def get(
         self, path: str, *, keep_body: bool = True, server: str = "", stop_after_lines: int = 0

@@ -119,7 +119,7 @@ def generate(
         remaining = contributions
         sequence = Mission.objects.count() + 1
         while remaining:
-            plan = []  # (mission, number of contributions) for one chunk
+            plan: list[tuple[Mission, int]] = []  # (mission, number of contributions) per chunk
             while remaining and len(plan) < MISSIONS_PER_CHUNK:
                 size = min(remaining, rng.choice((1, 2, 2, 3, 3, 4)))
                 org = rng.choice(organizations)
@@ -296,5 +296,8 @@ def _period(rng: _Rng, statement: Statement, day: date) -> None:
     if start is not None and end < start and statement.status == Status.ENDED:
         statement.start_date, statement.start_precision = None, ""
     elif start is not None and end < start:
-        end, precision = period_end(start, statement.start_precision), statement.start_precision
+        end, precision = (
+            period_end(start, Precision(statement.start_precision)),
+            statement.start_precision,
+        )
     statement.end_date, statement.end_precision = end, precision

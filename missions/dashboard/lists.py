@@ -176,7 +176,12 @@ def ending_lists(today: date, months: tuple[int, ...] = EXPIRING_MONTHS) -> list
     lists = []
     for n in months:
         horizon = add_months(today, n)
-        rows = [EndingRow(s, labels[s.status]) for s in fetched if s.end_date <= horizon]
+        # Every expiring row states its end (the rule keeps only those).
+        rows = [
+            EndingRow(s, labels[s.status])
+            for s in fetched
+            if s.end_date is not None and s.end_date <= horizon
+        ]
         count = getattr(fetched[0], f"within_{n}") if fetched else 0
         lists.append(EndingList(n, rows, count))
     return lists

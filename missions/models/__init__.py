@@ -18,6 +18,7 @@ from missions.models.documents import SourceDocument
 from missions.models.mission_statements import MissionStatement
 from missions.models.pending_imports import PendingImport
 from missions.models.statements import Statement
+from missions.models.table_counts import TableCounts
 from missions.models.version import DataVersion
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "Statement",
     "StatementKind",
     "Status",
+    "TableCounts",
     "TrackedModel",
     "non_negative",
 ]

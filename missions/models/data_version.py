@@ -22,7 +22,7 @@ from django.apps import apps
 from django.db import connections
 
 VERSION_TABLE = "missions_dataversion"
-UNWATCHED_MODELS = {"dataversion", "apitoken", "pendingimport"}
+UNWATCHED_MODELS = {"dataversion", "apitoken", "pendingimport", "tablecounts"}
 AUTH_TABLES = ("auth_user_groups", "auth_user_user_permissions", "auth_group_permissions")
 BUMP = (
     f"INSERT INTO {VERSION_TABLE} (id, version) VALUES (1, 1) "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -148,6 +149,9 @@ class Statement(TrackedModel):
 
     objects = StatementQuerySet.as_manager()
 
+    # The contribution the row had when read (``from_db``); None for a row not read yet.
+    _stored_contribution_id: int | None = None
+
     # ``as_of(corrected=True)`` sets this on a correction shown in place of the statement that
     # was in force on the day asked about; every other row reads False.
     shown_in_place = False
@@ -241,8 +245,8 @@ class Statement(TrackedModel):
         return f"{self.document.reference}: {self.contribution} ({self.get_status_display()})"
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db: Any, field_names: Any, values: Any, **kwargs: Any) -> Statement:
+        instance = super().from_db(db, field_names, values, **kwargs)
         # Remembered so that moving a statement to another contribution refreshes both lines.
         instance._stored_contribution_id = instance.__dict__.get("contribution_id")
         return instance
@@ -273,6 +277,7 @@ class Statement(TrackedModel):
         if self.corrects_id is None or self.contribution_id is None:
             return
         corrected = self.corrects
+        assert corrected is not None  # corrects_id is set
         if corrected.pk == self.pk:
             raise ValidationError({"corrects": _("A statement cannot correct itself.")})
         if corrected.contribution_id != self.contribution_id:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import cast
 
 from django.utils import timezone
 
@@ -73,8 +74,10 @@ class ExpiringRow:
 
 def expiring_rows(statements: StatementQuerySet, today: date) -> list[ExpiringRow]:
     """The expiring statements with how long each has left, for the page."""
+    # An expiring statement always states its end (``expiring_within`` keeps no other).
     return [
-        ExpiringRow(s, (s.end_date - today).days, statement_time_left(s, today)) for s in statements
+        ExpiringRow(s, (cast(date, s.end_date) - today).days, statement_time_left(s, today))
+        for s in statements
     ]
 
 

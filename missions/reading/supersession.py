@@ -119,7 +119,7 @@ def _stored_corrections() -> dict[int, int]:
 def _refresh_corrections() -> int:
     final = _final_corrections()
     stored = _stored_corrections()
-    updates = [(None, pk) for pk in stored.keys() - final.keys()]
+    updates: list[tuple[int | None, int]] = [(None, pk) for pk in stored.keys() - final.keys()]
     updates += [(fix, pk) for pk, fix in final.items() if stored.get(pk) != fix]
     if updates:
         with connection.cursor() as cursor:

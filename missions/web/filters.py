@@ -17,7 +17,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import QueryDict
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +28,7 @@ from missions.dates import validate_date_in_range
 from missions.models import Organization, Region, SourceDocument, Statement, Status
 from missions.reading.querysets import StatementQuerySet
 from missions.reading.sorting import default_order
+from missions.web.counting import FACET_GROUPS, table_counts
 
 # Longest horizon for "expires within N months"; beyond a century it is a typo.
 MAX_MONTHS = 1200
@@ -338,27 +339,14 @@ class Facet:
     options: list[FacetOption]
 
 
-# Facet field -> the value each row is grouped by (what the URL carries for that option): the
-# registry's facet columns, each the filter of the same name.
-_FACET_KEYS = REGISTRY.facets()
-
-
 def facets(filterset: ContributionFilter) -> list[Facet]:
     """Counts per organization, region and status, each given all the *other* filters.
 
-    As in Datasette: ticking an option shows what the others would add. One GROUP BY query per
-    facet, plus one query for the organizations and one for the regions.
-    """
-    selected = {name: set(filterset.data.getlist(name)) for name in _FACET_KEYS}
-    counts = {}
-    for name, key in _FACET_KEYS.items():
-        rows = filterset.filter_without(name).order_by().values(key).annotate(n=Count("pk"))
-        counts[name] = {str(row[key]): row["n"] for row in rows}
-
-    choices = {
-        "organization": [(o.acronym, o.acronym, o.name) for o in Organization.objects.all()],
-        "region": [(region.name, region.name, "") for region in Region.objects.all()],
-        "status": [(value, str(label), "") for value, label in Status.choices],
+    As in Datasette: ticking an option shows what the others would add. Counted once per view
+    and data version (``missions.web.counting``)."""
+    counted = table_counts(filterset)
+    choices = counted.choices | {
+        "status": [(value, str(label), "") for value, label in Status.choices]
     }
     return [
         Facet(
@@ -366,10 +354,14 @@ def facets(filterset: ContributionFilter) -> list[Facet]:
             str(filterset.filters[name].label),
             [
                 FacetOption(
-                    value, label, counts[name].get(value, 0), value in selected[name], title
+                    value,
+                    label,
+                    counted.facets[name].get(value, 0),
+                    value in filterset.data.getlist(name),
+                    title,
                 )
                 for value, label, title in choices[name]
             ],
         )
-        for name in _FACET_KEYS
+        for name in FACET_GROUPS
     ]

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 import django_tables2 as tables
-from django.core.paginator import EmptyPage
+from django.core.paginator import EmptyPage, Paginator
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.urls import reverse
@@ -196,10 +196,15 @@ def column_choices() -> list[tuple[str, str, str]]:
 
 
 def build_table(
-    rows: QuerySet[Statement], params: QueryDict, today: date, as_of: date | None = None
+    rows: QuerySet[Statement],
+    params: QueryDict,
+    today: date,
+    as_of: date | None = None,
+    row_count: int | None = None,
 ) -> tuple[BaseContributionTable, list[str]]:
     """The table the query string asks for (columns, sort, page), and a notice for each value
-    that could not be used. A bad value is ignored, never an error page."""
+    that could not be used. A bad value is ignored, never an error page. ``row_count``, when
+    known (``missions.web.counting``), spares the paginator its COUNT."""
     notices = []
     shown = table_columns(params)
     names = [column.name for column in REGISTRY.table_columns()]
@@ -220,20 +225,30 @@ def build_table(
             gettext("Cannot sort by %(keys)s; the default order is used.")
             % {"keys": ", ".join(ignored)}
         )
-    notices.extend(_paginate(table, params.get("page")))
+    notices.extend(_paginate(table, params.get("page"), row_count))
     return table, notices
 
 
-def _paginate(table: BaseContributionTable, raw_page: str | None) -> list[str]:
+class CountedPaginator(Paginator):
+    """A paginator told its row count (``count=None``: it counts, as Django's does)."""
+
+    def __init__(self, *args: Any, count: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if count is not None:
+            self.__dict__["count"] = count  # ``count`` is a cached_property
+
+
+def _paginate(table: BaseContributionTable, raw_page: str | None, count: int | None) -> list[str]:
     """Show the page asked for; a page that does not exist gives the nearest one and a notice."""
     per_page = ContributionTable._meta.per_page
+    counted = {"paginator_class": CountedPaginator, "count": count}
     try:
         number = int(raw_page) if raw_page else 1
     except ValueError:
-        table.paginate(per_page=per_page, page=1)
+        table.paginate(per_page=per_page, page=1, **counted)
         return [gettext("“%(page)s” is not a page number; showing page 1.") % {"page": raw_page}]
     try:
-        table.paginate(per_page=per_page, page=number)
+        table.paginate(per_page=per_page, page=number, **counted)
     except EmptyPage:
         last = table.paginator.num_pages
         table.page = table.paginator.page(last if number > 1 else 1)

@@ -18,8 +18,8 @@ from missions.models import Mission, SourceDocument, Statement
 from missions.reading import reports
 from missions.reading.current import current_of
 from missions.reading.diffs import timeline
-from missions.reading.querysets import StatementQuerySet
 from missions.roles import VIEW_PERMISSION
+from missions.web.counting import table_counts
 from missions.web.filters import ContributionFilter, applied_filters, facets, filter_contributions
 from missions.web.tables import build_table, column_choices
 
@@ -32,10 +32,12 @@ def contributions(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     filterset, rows = filter_contributions(request.GET, today)
     as_of = getattr(filterset.form, "cleaned_data", {}).get("as_of")
-    table, notices = build_table(rows, request.GET, today, as_of)
+    # The row count comes with the facets' counts (stored per data version): no COUNT of its own.
+    counted = table_counts(filterset)
+    table, notices = build_table(rows, request.GET, today, as_of, row_count=counted.rows)
     notices = filterset.left_out() + notices
     choices = column_choices()
-    corrected_later, corrected_url = corrections_since(filterset, rows, request)
+    corrected_later, corrected_url = corrections_since(filterset, counted.corrected_later, request)
     shown = [column.name for column in table.columns]
     return render(
         request,
@@ -58,14 +60,14 @@ def contributions(request: HttpRequest) -> HttpResponse:
 
 
 def corrections_since(
-    filterset: ContributionFilter, rows: StatementQuerySet, request: HttpRequest
+    filterset: ContributionFilter, count: int, request: HttpRequest
 ) -> tuple[int, str]:
-    """On an as-of view as the documents stood: how many rows a later correction changed, and
-    the same view as corrected since. (0, "") on other views."""
+    """On an as-of view as the documents stood: how many rows a later correction changed
+    (``count``, counted with the table's counts), and the same view as corrected since.
+    (0, "") on other views."""
     cleaned = filterset.form.cleaned_data if filterset.is_valid() else {}
     if not cleaned.get("as_of") or cleaned.get("corrected"):
         return 0, ""
-    count = rows.corrected_later().count()
     if not count:
         return 0, ""
     params = request.GET.copy()
