@@ -236,6 +236,19 @@ def test_the_importer_refuses_an_end_date_on_a_row_flagged_open_ended(analyst_cl
     assert not Statement.objects.exists()
 
 
+def test_the_importer_refuses_an_open_ended_flag_that_is_not_true_or_false(analyst_client, db):
+    data = f"{HEADER},open_ended\nM,EU,Red Sea,C,new,29521-900,2026-01-05,maybe\n"
+    analyst_client.post(
+        reverse("imports:import_upload"), {"file": SimpleUploadedFile("c.csv", data.encode())}
+    )
+    plan = analyst_client.get(reverse("imports:import_preview")).context["plan"]
+
+    assert [(e.row, e.column) for e in plan.errors] == [(2, "open_ended")]
+    assert "is not true or false" in plan.errors[0].message
+    assert "maybe" in plan.errors[0].message
+    assert not Statement.objects.exists()
+
+
 @pytest.fixture
 def aspides(db):
     eu = factories.organization(acronym="EU", name="European Union")
