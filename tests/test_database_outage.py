@@ -221,3 +221,17 @@ def test_the_outage_is_found_behind_the_exceptions_raised_while_handling_it():
         except OperationalError:
             raise KeyError("something else") from None
     assert not is_database_outage(hidden.value)
+
+
+@pytest.mark.django_db
+def test_the_api_gets_its_503_in_json_not_the_html_page(viewer, caplog, real_data):
+    client = _signed_in(viewer)
+    with database_down(lambda sql: "missions_" in sql and "data_version" not in sql) as failed:
+        response = client.get("/api/v1/missions/")
+    assert failed, "the API ran no query of its own"
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "The database is not available"}
+    assert response["Retry-After"] == "5"
+    assert "no-store" in response["Cache-Control"]
+    assert "Database unavailable, answered 503: GET /api/v1/missions/" in _log_text(caplog)

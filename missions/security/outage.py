@@ -34,9 +34,10 @@ from django.contrib.sessions.exceptions import SessionInterrupted
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.signals import got_request_exception
 from django.db import DatabaseError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.translation import gettext
 
 security_log = logging.getLogger("missions.security")
 
@@ -89,7 +90,14 @@ def unavailable(request: HttpRequest, exc: BaseException | None) -> HttpResponse
         type(exc).__name__,
         str(exc).strip().splitlines()[0] if str(exc).strip() else "",
     )
-    response = HttpResponse(render_to_string("503.html"), status=503)
+    response: HttpResponse
+    if request.path.startswith("/api/"):
+        # An API client reads JSON, as from every other error of the API (``detail``), and the
+        # same words as the page's title.
+        detail = gettext("The database is not available")
+        response = JsonResponse({"detail": detail}, status=503)
+    else:
+        response = HttpResponse(render_to_string("503.html"), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)
     # The page depends on nobody's session, but a cache must not keep it for a session either.
