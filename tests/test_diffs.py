@@ -47,3 +47,43 @@ def test_it_pairs_each_statement_with_its_predecessor_oldest_first(db):
     assert entries[0].previous is None
     assert entries[1].previous == early
     assert [(c.key, c.before, c.after) for c in entries[1].changes] == [("total", "2", "3")]
+
+
+def test_a_statement_left_out_of_the_timeline_still_stands_before_the_next(db):
+    early = factories.statement(document=factories.document(date=date(2025, 4, 4)), total=2)
+    late = factories.statement(
+        contribution=early.contribution,
+        document=factories.document(date=date(2025, 5, 23)),
+        total=3,
+        status=Status.ENDED,
+    )
+    entries = timeline([late, early], keep=lambda statement: statement == late)
+    assert [e.statement for e in entries] == [late]
+    assert entries[0].previous == early
+    # The status is compared by its label, in the reader's language.
+    assert [(c.key, c.before, c.after) for c in entries[0].changes] == [
+        ("status", "continued", "ended"),
+        ("total", "2", "3"),
+    ]
+
+
+def test_a_column_is_hashed_by_identity_so_lookups_never_translate_its_label():
+    import dataclasses
+
+    from django.utils.functional import lazy
+
+    from missions.columns import REGISTRY, Registry
+
+    # A registry lookup hashes the tuple of columns; a field-by-field hash would translate
+    # every lazy label, thousands of times in one export.
+    translated = []
+
+    def label() -> str:
+        translated.append(1)
+        return "Status"
+
+    column = dataclasses.replace(REGISTRY["status"], label=lazy(label, str)())
+    registry = Registry([column, REGISTRY["military"]])
+    assert registry["status"] is column
+    assert registry.by_key()["military"] is REGISTRY["military"]
+    assert translated == []

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
+from missions.models.choices import Status
+
 if TYPE_CHECKING:
     from django.utils.functional import Promise
 
@@ -21,6 +23,12 @@ if TYPE_CHECKING:
 def _personnel(statement: Statement, field: str) -> str:
     value = getattr(statement, field)
     return "" if value is None else str(value)
+
+
+def _status(statement: Statement) -> str:
+    # The label by the choice's value; ``get_status_display`` would hash every lazy label of the
+    # choices on each call (a changes CSV compares thousands of statements).
+    return str(Status(statement.status).label)
 
 
 def _total(statement: Statement) -> str:
@@ -38,7 +46,7 @@ class ComparedField:
 
 # The fields a reader compares, in the order a briefing reads them.
 COMPARED_FIELDS: tuple[ComparedField, ...] = (
-    ComparedField("status", _("status"), lambda s: str(s.get_status_display())),
+    ComparedField("status", _("status"), _status),
     ComparedField("military", _("military"), lambda s: _personnel(s, "military")),
     ComparedField("civilian", _("civilian"), lambda s: _personnel(s, "civilian")),
     ComparedField("police", _("police"), lambda s: _personnel(s, "police")),
@@ -82,16 +90,22 @@ class TimelineEntry:
         return self.statement.kind == self.statement.Kind.CORRECTION
 
 
-def timeline(statements: Iterable[Statement]) -> list[TimelineEntry]:
+def timeline(
+    statements: Iterable[Statement], keep: Callable[[Statement], bool] | None = None
+) -> list[TimelineEntry]:
     """Pair each statement with the one before it (per contribution), oldest first.
 
-    ``statements`` may hold several contributions; it is read once, in memory.
+    ``statements`` may hold several contributions; it is read once, in memory. With ``keep``,
+    only the entries of the statements it keeps are compared and returned; the others still
+    stand as the "before" of the next (the changes report reads a period's entries from the
+    whole history of its contributions).
     """
     ordered = sorted(statements, key=lambda s: (s.document_date, s.document_id))
     previous_of: dict[int, Statement] = {}
     entries = []
     for statement in ordered:
         before = previous_of.get(statement.contribution_id)
-        entries.append(TimelineEntry(statement, before, compare(before, statement)))
+        if keep is None or keep(statement):
+            entries.append(TimelineEntry(statement, before, compare(before, statement)))
         previous_of[statement.contribution_id] = statement
     return entries

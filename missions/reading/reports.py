@@ -118,12 +118,12 @@ def changes(first: date, last: date, only: list[int] | None = None) -> list[Time
         .order_by()
     )
     wanted = set(only) if only is not None else None
-    entries = [
-        entry
-        for entry in timeline(history)
-        if entry.statement.document_date >= first
-        and (wanted is None or entry.statement.pk in wanted)
-    ]
+    entries = timeline(
+        history,
+        keep=lambda statement: (
+            statement.document_date >= first and (wanted is None or statement.pk in wanted)
+        ),
+    )
     entries.sort(
         key=lambda entry: (
             entry.statement.document_date,
