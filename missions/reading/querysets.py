@@ -175,8 +175,11 @@ class StatementQuerySet(models.QuerySet["Statement"]):
         )
 
     def published_between(self, first: date, last: date) -> Self:
-        """Statements from documents dated ``first`` to ``last``, both included."""
-        return self.filter(document_date__gte=first, document_date__lte=last)
+        """Statements from documents dated ``first`` to ``last``, both included.
+
+        Read by the document's own date (the same as the statement's ``document_date``), so that
+        the database walks the period's documents by their date index."""
+        return self.filter(document__date__gte=first, document__date__lte=last)
 
     def with_related(self) -> Self:
         """Everything a table row or export shows, in the same query."""
