@@ -22,6 +22,7 @@ from django.http import QueryDict
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
+from django_tables2.data import TableQuerysetData
 
 from missions.columns import REGISTRY, Column, Registry, TableColumn
 from missions.models import Statement
@@ -60,16 +61,29 @@ def _page_column(column: TableColumn) -> tables.Column:
     return tables.Column(column.label, orderable=bool(column.sort), attrs=attrs)
 
 
+class PageByIds(TableQuerysetData):
+    """The table's rows, whose page (a slice) is read ids first (``page_by_ids``)."""
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, slice) and key.step is None and key.stop is not None:
+            return self.data.page_by_ids(key.start or 0, key.stop)
+        return super().__getitem__(key)
+
+
 class BaseContributionTable(tables.Table):
     """The page's behaviour; the columns are the registry's (``contribution_table``)."""
 
-    def __init__(self, *args: Any, today: date, as_of: date | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, data: Any, *args: Any, today: date, as_of: date | None = None, **kwargs: Any
+    ) -> None:
         self.today = today
         # Time left counts from the day the rows stand on: the as-of day, else today.
         self.day = as_of or today
         # An empty cell says "not stated" in words for screen readers and on hover.
         kwargs.setdefault("default", not_stated())
-        super().__init__(*args, **kwargs)
+        if isinstance(data, QuerySet):
+            data = PageByIds(data)
+        super().__init__(data, *args, **kwargs)
 
     @property
     def order_by(self) -> Any:
