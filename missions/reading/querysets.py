@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Self
 from django.db import connections, models, transaction
 from django.db.models import BooleanField, Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
+from django.db.models.sql.where import WhereNode
 from django.utils import timezone
 
 from missions.dates import add_months
@@ -191,6 +192,20 @@ class StatementQuerySet(models.QuerySet["Statement"]):
             "corrects__document",
             "corrected_by__document",
         )
+
+    def page_by_ids(self, start: int, stop: int) -> Self:
+        """Rows ``start`` to ``stop`` of this queryset, in its order, in one query whose ids come
+        first: a subquery reads only what the filters and the sort need (the statement, its
+        contribution and mission, by their indexes) and sorts those narrow rows; the outer query
+        joins everything a row shows for those 50 ids alone. Reading whole rows while looking
+        for a rare status made each probed row join nine tables (the filtered table at 100,000
+        contributions: ~1,350 probed for 50 shown)."""
+        ids = self.values("pk")[start:stop]
+        rows = self.all()
+        # The ids already carry every filter: repeating them outside (the corrected view's
+        # subquery over every statement in force) would only be read twice.
+        rows.query.where = WhereNode()
+        return rows.filter(pk__in=ids)
 
     def with_shown_total(self) -> Self:
         """Annotate ``shown_total``: the total a reader sees (see ``EFFECTIVE_TOTAL``)."""

@@ -3,8 +3,9 @@
 Its columns come from the column registry (``missions.columns``): each table column is named
 after the export column it shows first and shows the cells the registry merges into it (total
 with its qualifier, a date with its precision, a source with its date and URL), so the
-``columns`` choice in the URL means the same on the page and in its CSV. How a cell looks on the
-page (links, badges, "not stated") is decided here, by column name; sorting is the registry's
+``columns`` choice in the URL means the same on the page and in its CSV. django-tables2 keeps the
+headers, which columns are sorted and the page; how a cell looks (links, badges, "not stated")
+is ``missions.web.cells``'s, which writes a page's rows in one pass. Sorting is the registry's
 (``order_rows``), so the page, its downloads and the API sort one way.
 """
 
@@ -18,17 +19,17 @@ import django_tables2 as tables
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import QuerySet
 from django.http import QueryDict
-from django.urls import reverse
-from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.functional import cached_property
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
+from django_tables2.data import TableQuerysetData
 
 from missions.columns import REGISTRY, Column, Registry, TableColumn
 from missions.models import Statement
-from missions.reading.remaining import statement_time_left
 from missions.reading.sorting import order_rows, sort_keys, sortable
+from missions.web.cells import COUNTS, Layout, Page
 from missions.web.filters import requested_keys
-from missions.web.formatting import not_stated, status_badge, total_of
+from missions.web.formatting import not_stated
 
 
 def table_columns(params: QueryDict) -> list[str]:
@@ -50,53 +51,39 @@ def default_columns() -> list[str]:
     return [column.name for column in REGISTRY.table_columns() if column.shown]
 
 
-def _mission_url(record: Statement) -> str:
-    return reverse("missions:mission", args=[record.contribution.mission_id])
+# The personnel figures' headers are right-aligned like their cells (``missions.web.cells``).
+_NUMBER_HEADER = {"th": {"class": "num"}}
 
 
-def _status_class(record: Statement) -> str:
-    return f"status status-{record.status}"
+def _page_column(column: TableColumn) -> tables.Column:
+    # django-tables2 keeps the header, sort and page state; the cells are ``cells.Layout``'s.
+    attrs = _NUMBER_HEADER if column.name in COUNTS else {}
+    return tables.Column(column.label, orderable=bool(column.sort), attrs=attrs)
 
 
-class CountColumn(tables.Column):
-    """A personnel figure, right-aligned; unknown shows as "not stated", never as 0."""
+class PageByIds(TableQuerysetData):
+    """The table's rows, whose page (a slice) is read ids first (``page_by_ids``)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("attrs", {"th": {"class": "num"}, "td": {"class": "num"}})
-        super().__init__(*args, **kwargs)
-
-
-# How the page shows a table column beyond what the registry says: how the record is read for
-# it, a link, a class. A column not named here shows its first field, as it is.
-_PAGE_OPTIONS: dict[str, dict[str, Any]] = {
-    "mission": {"linkify": _mission_url},
-    "status": {"attrs": {"td": {"class": _status_class}}},
-    "total": {"accessor": "effective_total"},
-    # Called for an empty end too, so that an open end reads "open-ended".
-    "end": {"empty_values": ()},
-    "time_left": {"empty_values": ()},
-    "source": {"accessor": "document__reference"},
-}
-_COUNTS = ("military", "civilian", "police", "total")
-
-
-def _page_column(column: TableColumn, head: Column) -> tables.Column:
-    options = {"accessor": head.fields[0] if head.fields else column.name}
-    options.update(_PAGE_OPTIONS.get(column.name, {}))
-    kind = CountColumn if column.name in _COUNTS else tables.Column
-    return kind(column.label, orderable=bool(column.sort), **options)
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, slice) and key.step is None and key.stop is not None:
+            return self.data.page_by_ids(key.start or 0, key.stop)
+        return super().__getitem__(key)
 
 
 class BaseContributionTable(tables.Table):
     """The page's behaviour; the columns are the registry's (``contribution_table``)."""
 
-    def __init__(self, *args: Any, today: date, as_of: date | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, data: Any, *args: Any, today: date, as_of: date | None = None, **kwargs: Any
+    ) -> None:
         self.today = today
         # Time left counts from the day the rows stand on: the as-of day, else today.
         self.day = as_of or today
         # An empty cell says "not stated" in words for screen readers and on hover.
         kwargs.setdefault("default", not_stated())
-        super().__init__(*args, **kwargs)
+        if isinstance(data, QuerySet):
+            data = PageByIds(data)
+        super().__init__(data, *args, **kwargs)
 
     @property
     def order_by(self) -> Any:
@@ -113,55 +100,19 @@ class BaseContributionTable(tables.Table):
         if valid and isinstance(data, QuerySet):
             self.data.data = order_rows(data, valid)  # type: ignore[arg-type]
 
-    def render_status(self, record: Statement) -> str:
-        return status_badge(record.status)
-
-    def render_total(self, record: Statement) -> str:
-        return total_of(record)
-
-    def render_start(self, record: Statement) -> str:
-        return record.start_display
-
-    def render_end(self, record: Statement) -> str:
-        return record.end_display or self.default
-
-    def render_time_left(self, record: Statement) -> str:
-        return statement_time_left(record, self.day)
-
-    def render_source(self, record: Statement) -> str:
-        # The statement in force on the day; a correction standing in for it, or made since,
-        # is named beside it so that a reader sees both documents.
-        cited = format_html(
-            '<a href="{}" title="{}">{}</a>{}',
-            *_document_link(record.cited_statement.document),
-            format_html(' <span class="inferred">({})</span>', gettext("date inferred"))
-            if record.cited_statement.document.date_inferred
-            else "",
-        )
-        correction = record.correction
-        if correction is None:
-            return cited
-        label = gettext("as corrected by") if record.shown_in_place else gettext("corrected by")
-        return format_html(
-            '{} <span class="correction">{} <a href="{}" title="{}">{}</a></span>',
-            cited,
-            label,
-            *_document_link(correction.document, correction.citation),
-        )
-
-
-def _document_link(document, text: str | None = None) -> tuple[str, str, str]:
-    """(href, title, text) of a link to a document's publication, else its page."""
-    url = document.url or reverse("missions:document", args=[document.pk])
-    title = f"{document.citation}, {date_format(document.date)}"
-    return url, title, text or document.reference
+    @cached_property
+    def body_rows(self) -> list[SafeString]:
+        """The page's rows, each its cells' HTML, made in one pass over its records."""
+        rows = self.page.object_list if hasattr(self, "page") else self.rows
+        records = [row.record for row in rows]
+        shown = [column.name for column in self.columns]
+        return Layout.of(shown, REGISTRY).rows(records, Page(self.day, self.default))
 
 
 @functools.cache
 def _table_class(columns: tuple[Column, ...]) -> type[BaseContributionTable]:
-    heads = {column.key: column for column in columns}
     table_columns = Registry(columns).table_columns()
-    attrs: dict[str, Any] = {c.name: _page_column(c, heads[c.name]) for c in table_columns}
+    attrs: dict[str, Any] = {c.name: _page_column(c) for c in table_columns}
     names = tuple(c.name for c in table_columns)
     attrs["Meta"] = type(
         "Meta",

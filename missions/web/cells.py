@@ -1,0 +1,188 @@
+"""The contributions table's body, written in one pass over a page's records.
+
+Each shown column's cell is made here as HTML, escaped here, and a row is its cells joined: the
+template writes one ``<tr>`` per row and nothing per cell. (django-tables2's per-cell machinery,
+a bound row and column, attrs and a template variable per cell, was most of the page's time.)
+How a cell looks on the page (links, badges, "not stated") is decided here, by column name; a
+column the page has no rule for (one a test adds to the registry) shows its first field as is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.urls import reverse
+from django.utils.formats import date_format, localize
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+from missions.columns import Column, Registry, choice_labels, read_path
+from missions.models import SourceDocument, Statement
+from missions.reading.remaining import statement_time_left
+from missions.web.formatting import status_badge, total_of
+
+# What an accessor finds that the page shows as "not stated" (django-tables2's empty values).
+EMPTY = (None, "")
+
+
+@dataclass
+class Page:
+    """What the cells of one page share: the day the rows stand on, the "not stated" mark, and
+    the links' URLs, reversed once per page rather than once per row."""
+
+    day: date
+    default: SafeString
+
+    def __post_init__(self) -> None:
+        self.mission_url = _url_maker("missions:mission")
+        self.document_url = _url_maker("missions:document")
+        # A document's title ("Kamerstuk ..., 4 April 2025") per document, once per page.
+        self.titles: dict[int, str] = {}
+
+    def title(self, document: SourceDocument) -> str:
+        title = self.titles.get(document.pk)
+        if title is None:
+            title = self.titles[document.pk] = f"{document.citation}, {date_format(document.date)}"
+        return title
+
+
+# An id no record has, reversed once: each row's URL is that URL with its own id put in.
+_PLACEHOLDER = 2**62
+
+
+def _url_maker(name: str) -> Callable[[int], str]:
+    head, tail = reverse(name, args=[_PLACEHOLDER]).split(str(_PLACEHOLDER))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+Cell = Callable[[Statement, Page], str]
+
+
+def _mission(record: Statement, page: Page) -> str:
+    mission = record.contribution.mission
+    if mission.name in EMPTY:
+        return page.default
+    return format_html('<a href="{}">{}</a>', page.mission_url(mission.pk), mission.name)
+
+
+def _status(record: Statement, page: Page) -> str:
+    return status_badge(record.status)
+
+
+def _total(record: Statement, page: Page) -> str:
+    return conditional_escape(total_of(record))
+
+
+def _start(record: Statement, page: Page) -> str:
+    return page.default if record.start_date is None else conditional_escape(record.start_display)
+
+
+def _end(record: Statement, page: Page) -> str:
+    # An open end reads "open-ended", not "not stated".
+    return conditional_escape(record.end_display) if record.end_display else page.default
+
+
+def _time_left(record: Statement, page: Page) -> str:
+    # From the day the rows stand on: the as-of day, else today. No end stated: an empty cell
+    # (the end beside it says "not stated").
+    return conditional_escape(statement_time_left(record, page.day))
+
+
+def _source(record: Statement, page: Page) -> str:
+    # The statement in force on the day; a correction standing in for it, or made since, is
+    # named beside it so that a reader sees both documents.
+    document = record.cited_statement.document
+    cited = format_html(
+        '<a href="{}" title="{}">{}</a>{}',
+        *_document_link(document, page),
+        format_html(' <span class="inferred">({})</span>', gettext("date inferred"))
+        if document.date_inferred
+        else "",
+    )
+    correction = record.correction
+    if correction is None:
+        return cited
+    label = gettext("as corrected by") if record.shown_in_place else gettext("corrected by")
+    return format_html(
+        '{} <span class="correction">{} <a href="{}" title="{}">{}</a></span>',
+        cited,
+        label,
+        *_document_link(correction.document, page, correction.citation),
+    )
+
+
+def _document_link(
+    document: SourceDocument, page: Page, text: str | None = None
+) -> tuple[str, str, str]:
+    """(href, title, text) of a link to a document's publication, else its page."""
+    url = document.url or page.document_url(document.pk)
+    return url, page.title(document), text or document.reference
+
+
+def _value(column: Column) -> Cell:
+    """A field's value as it is (a number in the reader's locale, a choice by its label), else
+    "not stated"."""
+    path = column.fields[0] if column.fields else column.key
+    labels = choice_labels(column)
+
+    def cell(record: Statement, page: Page) -> str:
+        value = read_path(record, path)
+        if value in EMPTY:
+            return page.default
+        shown = labels.get(str(value), str(value)) if labels else str(localize(value))
+        return conditional_escape(shown)
+
+    return cell
+
+
+# Cells beyond "the first field as it is". Each renders even an empty value its own way.
+_CELLS: dict[str, Cell] = {
+    "mission": _mission,
+    "status": _status,
+    "total": _total,
+    "start": _start,
+    "end": _end,
+    "time_left": _time_left,
+    "source": _source,
+}
+# The personnel figures, right-aligned; unknown shows as "not stated", never as 0.
+COUNTS = ("military", "civilian", "police", "total")
+
+
+def _opening(name: str) -> Callable[[Statement], str]:
+    """A cell's ``<td>`` (with the space django-tables2 always wrote, which tests read)."""
+    if name in COUNTS:
+        return lambda record: '<td class="num">'
+    if name == "status":
+        return lambda record: f'<td class="status status-{conditional_escape(record.status)}">'
+    return lambda record: "<td >"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How each shown column of a page makes its cell: its opening tag and its content."""
+
+    cells: tuple[tuple[Callable[[Statement], str], Cell], ...]
+
+    @classmethod
+    def of(cls, shown: Sequence[str], registry: Registry) -> Layout:
+        """The cells of the columns named ``shown``, in that order (choices in the language
+        active now)."""
+        return cls(
+            tuple((_opening(name), _CELLS.get(name) or _value(registry[name])) for name in shown)
+        )
+
+    def rows(self, records: Sequence[Statement], page: Page) -> list[SafeString]:
+        """Each record's cells, joined: the inside of its ``<tr>``."""
+        return [
+            # Every cell above is escaped or built by format_html.
+            mark_safe(
+                "".join(
+                    f"{opening(record)}{cell(record, page)}</td>" for opening, cell in self.cells
+                )
+            )
+            for record in records
+        ]

@@ -1,0 +1,65 @@
+"""The table's body, written in one pass (``missions.web.cells``): every column's cell exactly."""
+
+from __future__ import annotations
+
+import re
+
+from missions.columns import REGISTRY
+from tests import factories
+
+NOT_STATED = (
+    '<span class="unknown" title="not stated"><span aria-hidden="true">&ndash;</span>'
+    '<span class="visually-hidden">not stated</span></span>'
+)
+EVERY_COLUMN = ",".join(column.name for column in REGISTRY.table_columns())
+
+
+def _body(response) -> list[str]:
+    """The ``<tr>`` rows of the table's body, whitespace between them dropped."""
+    body = re.search(r"<tbody>(.*?)</tbody>", response.content.decode(), re.DOTALL).group(1)
+    return re.findall(r"<tr>.*?</tr>", body, re.DOTALL)
+
+
+def test_it_writes_every_cell_of_a_corrected_row_as_of_a_day(viewer_client, real_data):
+    response = viewer_client.get(
+        "/", {"as_of": "2025-05-01", "q": "Aspides", "columns": EVERY_COLUMN}
+    )
+
+    number_not_stated = f'<td class="num">{NOT_STATED}</td>'
+    cells = [
+        '<td ><a href="/missions/2/">EUNAVFOR Aspides</a></td>',
+        "<td >Aspides</td>",
+        "<td >EU</td>",
+        "<td >Red Sea</td>",
+        "<td >national staff</td>",
+        f"<td >{NOT_STATED}</td>",  # capability
+        '<td class="status status-extended"><span class="badge status-extended">extended</span>'
+        "</td>",
+        *[number_not_stated] * 3,  # military, civilian, police: not stated, never 0
+        '<td class="num">~10</td>',
+        f"<td >{NOT_STATED}</td>",  # start
+        "<td >end of May 2025</td>",
+        "<td >in May 2025 (about 1 month)</td>",
+        '<td ><a href="https://zoek.officielebekendmakingen.nl/kst-29521-493.html" '
+        'title="Kamerstuk 29521, nr. 493, April 4, 2025">29521-493</a> '
+        '<span class="correction">corrected by '
+        '<a href="https://zoek.officielebekendmakingen.nl/kst-29521-497.html" '
+        'title="Kamerstuk 29521, nr. 497, May 23, 2025">29521-497, answer 11</a></span></td>',
+    ]
+    assert _body(response) == ["<tr>" + "".join(cells) + "</tr>"]
+
+
+def test_it_writes_zero_as_a_figure_and_escapes_what_an_analyst_typed(viewer_client, db):
+    mission = factories.mission(name="Ops <b>& co</b>", acronym="")
+    contribution = factories.contribution(mission=mission, capability="")
+    factories.statement(contribution=contribution, military=0, total=None)
+
+    response = viewer_client.get("/", {"columns": "mission,mission_acronym,capability,military"})
+
+    mission_url = f"/missions/{mission.pk}/"
+    (row,) = _body(response)
+    assert row.startswith(
+        f'<tr><td ><a href="{mission_url}">Ops &lt;b&gt;&amp; co&lt;/b&gt;</a></td>'
+        f"<td >{NOT_STATED}</td><td >{NOT_STATED}</td>"
+        '<td class="num">0</td>'
+    )
