@@ -125,7 +125,7 @@ def first_row(statements: list[tuple[str, Any]]) -> float:
     for sql, params in statements:
         start = time.perf_counter()
         if connection.vendor == "postgresql":
-            # As the export reads (StatementQuerySet.export_rows): inside a transaction, so the
+            # As the export reads (StatementQuerySet.export_columns): inside a transaction, so the
             # cursor is not declared WITH HOLD (which computes every row first), planned for its
             # first rows and without JIT.
             with transaction.atomic(), connection.chunked_cursor() as cursor:

@@ -10,9 +10,11 @@ from datetime import date, datetime
 
 import pytest
 import xlsxwriter
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
+from missions.exports import writers
 from missions.exports.files import Export, ExportFormat, export_response
 from missions.exports.writers import write_workbook
 
@@ -46,6 +48,8 @@ def read(data: bytes):
         ("\tcmd", "'\tcmd"),
         ("x" * 40_000, "x" * 32_767),
         (gettext_lazy("status"), "status"),
+        # An empty subclass of str is an empty cell too, as an empty str is.
+        (mark_safe(""), None),
         (7, 7),
         (-3, -3),
         (2.5, 2.5),
@@ -62,6 +66,24 @@ def test_it_reads_back_each_kind_of_cell(cell, expected):
     assert sheet["A2"].value == expected
     assert type(sheet["A2"].value) is type(expected)
     assert sheet["B2"].value == 1
+
+
+def test_it_writes_a_repeated_text_the_same_in_every_row_whatever_its_cache_holds(monkeypatch):
+    # Text cells are kept escaped by value, a few at a time: a text seen again, still kept or
+    # dropped since, reads the same (escaped, formula-quoted), and memory stays bounded.
+    monkeypatch.setattr(writers, "TEXT_CACHE_SIZE", 2)
+    texts = ["=1+1", "a & <b>", "plain", " padded ", "y" * 500]
+    rows = [[text, 1, None] for text in texts * 3]
+
+    sheet = read(written(rows))
+
+    expected = ["'=1+1", "a & <b>", "plain", " padded ", "y" * 500] * 3
+    assert [sheet.cell(row, 1).value for row in range(2, 2 + len(rows))] == expected
+    cells = writers._CellWriter(date_style=0)
+    for number, row in enumerate(rows, start=2):
+        cells.row_xml(row, number)
+        assert len(cells.bodies) <= 2
+        assert "y" * 500 not in cells.bodies  # a long text is escaped each time, never kept
 
 
 def sheet_xml(data: bytes) -> str:

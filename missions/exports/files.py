@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from operator import itemgetter
+from itertools import starmap
 from typing import IO, TYPE_CHECKING, Generic, TypeVar
 
 from django.http import FileResponse, StreamingHttpResponse
@@ -111,6 +111,8 @@ class Export:
         if not any(self.localized):
             return self.rows
         words = [(index, read()) for index, read in enumerate(self.localized) if read]
+        if isinstance(self.rows, StatementRows):
+            return self.rows.localized(words)
         return _localized_rows(self.rows, words)
 
     def filename(self, fmt: ExportFormat, today: date) -> str:
@@ -165,7 +167,7 @@ def statement_export(
     return Export(
         name,
         list(keys or columns),
-        _field_rows(statements, chosen),
+        StatementRows(statements, chosen),
         [column.width for column in chosen],
         labels=[column.label for column in chosen],
         localized=[
@@ -175,37 +177,43 @@ def statement_export(
     )
 
 
-def _field_rows(statements: StatementQuerySet, columns: list[StatementColumn]) -> Iterator[Row]:
-    fields = list(dict.fromkeys(path for column in columns for path in column.fields))
-    position = {path: index for index, path in enumerate(fields)}
-    # Computed cells are appended to the row read, then one itemgetter puts every cell in its
-    # column's place: per row, one call per computed column and no other Python-level loop.
-    computed: list[Callable[[tuple], Cell]] = []
-    places: list[int] = []
-    for column in columns:
-        if column.compute is None:
-            places.append(position[column.fields[0]])
-        else:
-            places.append(len(fields) + len(computed))
-            computed.append(_cell_of(column.compute, [position[path] for path in column.fields]))
-    pick = _getter(places)
-    for row in statements.export_rows(fields):
-        if computed:
-            row += tuple([cell(row) for cell in computed])
-        yield pick(row)
+class StatementRows:
+    """The rows of a statement export, made a fetched chunk at a time: each column of the chunk
+    computed (or read as it is), looked up in its choice labels where a person reads the file,
+    and only then zipped into rows. Per value that is the compute call alone, mapped over its
+    column, instead of a few Python calls per cell and a loop per row.
 
+    Iterated, it gives the stored values (the plain CSV); ``localized`` gives the rows with the
+    labels of the columns given (``Export.people_rows``). Each iteration runs the query anew.
+    """
 
-def _cell_of(compute: Callable[..., Cell], places: list[int]) -> Callable[[tuple], Cell]:
-    read = _getter(places)
-    return lambda row: compute(*read(row))
+    def __init__(self, statements: StatementQuerySet, columns: list[StatementColumn]) -> None:
+        self.statements = statements
+        self.columns = columns
 
+    def __iter__(self) -> Iterator[Row]:
+        return self.localized([])
 
-def _getter(places: list[int]) -> Callable[[tuple], tuple]:
-    """The values at ``places`` of a row, always as a tuple (itemgetter of one gives a value)."""
-    if len(places) == 1:
-        (place,) = places
-        return lambda row: (row[place],)
-    return itemgetter(*places)
+    def localized(self, words: list[tuple[int, dict[str, str]]]) -> Iterator[Row]:
+        fields = list(dict.fromkeys(path for column in self.columns for path in column.fields))
+        position = {path: index for index, path in enumerate(fields)}
+        tables = dict(words)
+        makers = [
+            ([position[path] for path in column.fields], column.compute, tables.get(index))
+            for index, column in enumerate(self.columns)
+        ]
+        for read in self.statements.export_columns(fields):
+            cells: list[Sequence[Cell]] = []
+            for places, compute, table in makers:
+                if compute is None:
+                    values = read[places[0]]
+                else:
+                    values = list(starmap(compute, zip(*[read[p] for p in places], strict=True)))
+                if table is not None:
+                    # A label for each stored value that has one (texts); any other as it is.
+                    values = list(map(table.get, values, values))
+                cells.append(values)
+            yield from zip(*cells, strict=True)
 
 
 def iter_csv(export: Export, fmt: ExportFormat) -> Iterator[bytes]:

@@ -230,15 +230,11 @@ class StreamedSheet(Worksheet):
         # Flush the row that xlsxwriter still holds (the header) and take over from there.
         self._write_single_row(first_row)
         write = self.fh.write
-        date_style = date_format._get_xf_index()
-        letters: list[str] = []
+        cells = _CellWriter(date_format._get_xf_index())
         number = first_row
         widest = -1
         for row in rows:
-            if len(row) > len(letters):
-                letters += [xl_col_to_name(i) for i in range(len(letters), len(row))]
-            line = self._row_xml(row, number + 1, letters, date_style)
-            write(line)
+            write(cells.row_xml(row, number + 1))
             widest = max(widest, len(row) - 1)
             number += 1
         # xlsxwriter ships no type hints for these; they are None or a 0-based index.
@@ -255,24 +251,64 @@ class StreamedSheet(Worksheet):
         self.previous_row = number
         return number - first_row
 
-    @staticmethod
-    def _row_xml(row: Sequence[Any], number: int, letters: list[str], date_style: int) -> str:
+
+# Text cells already escaped, by value: an export repeats its texts (organization, region,
+# status, precision, a mission's name down its contributions, a document's reference), and
+# escaping is most of a text cell's cost. Rows come sorted, so a repeated text comes back soon:
+# a thousand entries hit as often as ten thousand. Bounded in entries and in each text's length
+# (a quote may be 32,767 characters), so memory stays flat (about 0.4 MiB) whatever the texts.
+TEXT_CACHE_SIZE = 1_000
+CACHED_TEXT_LENGTH = 120
+
+
+class _CellWriter:
+    """The ``<row>`` XML of rows of one sheet; per cell only the cell reference is new work."""
+
+    def __init__(self, date_style: int) -> None:
+        self.date_style = date_style
+        # '<c r="A', '<c r="B', ...: each cell is its column's head, the row number, its body.
+        self.heads: list[str] = []
+        # Text -> the rest of its cell after the reference ('" t="inlineStr"><is>...</c>').
+        self.bodies: dict[str, str] = {}
+
+    def row_xml(self, row: Sequence[Any], number: int) -> str:
+        heads = self.heads
+        if len(row) > len(heads):
+            heads += [f'<c r="{xl_col_to_name(i)}' for i in range(len(heads), len(row))]
+        bodies = self.bodies
+        style = self.date_style
+        n = str(number)
         cells: list[str] = []
         add = cells.append
-        for col, value in enumerate(row):
+        # One loop with the types inline: a function call per cell would cost more than the
+        # cell. zip stops at the row's end; ``heads`` may be longer.
+        for head, value in zip(heads, row, strict=False):
             kind = value.__class__
-            if value is None or value == "":
-                continue
-            ref = f"{letters[col]}{number}"
             if kind is str:
-                add(_text_cell(ref, value))
+                if not value:
+                    continue
+                body = bodies.get(value)
+                if body is None:
+                    body = _text_body(value)
+                    if len(value) <= CACHED_TEXT_LENGTH:
+                        if len(bodies) >= TEXT_CACHE_SIZE:
+                            bodies.clear()
+                        bodies[value] = body
+                add(head + n + body)
+            elif value is None:
+                continue
             elif kind is int:
-                add(f'<c r="{ref}"><v>{value}</v></c>')
+                add(f'{head}{n}"><v>{value}</v></c>')
             elif kind is date:
-                add(f'<c r="{ref}" s="{date_style}"><v>{value.toordinal() - EXCEL_EPOCH}</v></c>')
-            else:
-                add(_other_cell(ref, value, date_style))
-        return f'<row r="{number}">{"".join(cells)}</row>'
+                add(f'{head}{n}" s="{style}"><v>{value.toordinal() - EXCEL_EPOCH}</v></c>')
+            elif value != "":  # a subclass of str (a lazy translation) may be empty too
+                add(_other_cell(head[len('<c r="') :] + n, value, style))
+        return f'<row r="{n}">{"".join(cells)}</row>'
+
+
+def _text_body(value: str) -> str:
+    """A text cell after its reference: ``_text_cell`` with the reference cut off."""
+    return _text_cell("", value)[len('<c r="') :]
 
 
 def _other_cell(ref: str, value: Any, date_style: int) -> str:

