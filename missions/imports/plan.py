@@ -144,8 +144,18 @@ class Target:
             return value.is_new or value.instance.pk != self.original(field)
         return value != self.original(field)
 
-    def candidate(self, proposals: dict[str, Any]) -> models.Model:
-        """A copy carrying the claimed values and the proposals, for validation only."""
+    def candidate(self, proposals: dict[str, Any], *, fresh: bool = False) -> models.Model:
+        """A copy carrying the claimed values and the proposals, for validation only.
+
+        ``fresh``: a new record no row has claimed yet, so nobody else holds it; the proposals
+        go on the instance itself (the record it will be if the row is accepted, and dropped
+        with the row if not), which spares copying 20,000 new statements.
+        """
+        if fresh:
+            assert self.is_new and not self.claims
+            for name, value in proposals.items():
+                setattr(self.instance, name, value.instance if isinstance(value, Target) else value)
+            return self.instance
         # A shallow copy with its own state: copy.copy() would share the relation cache with the
         # loaded record (and costs ten times more, which counts at 20,000 rows).
         candidate = object.__new__(type(self.instance))
