@@ -178,6 +178,29 @@ class Target:
             setattr(self.instance, name, value.instance if isinstance(value, Target) else value)
 
 
+def blank(model: type[models.Model], **values: Any) -> Any:
+    """A new, unsaved ``model(**values)``: a copy of a blank instance built once.
+
+    ``Model.__init__`` walks every field for its default (25 µs for a statement); a file of
+    20,000 new statements built 40,000 new records per plan that way. Copying is only safe for
+    defaults that are constants, so a model with a callable default is built as usual.
+    """
+    template = _BLANKS.get(model)
+    if template is None:
+        if any(callable(f.default) for f in model._meta.concrete_fields if f.has_default()):
+            return model(**values)
+        template = _BLANKS[model] = model()
+    instance = object.__new__(model)
+    instance.__dict__.update(template.__dict__)
+    instance._state = ModelState()
+    for name, value in values.items():
+        setattr(instance, name, value)
+    return instance
+
+
+_BLANKS: dict[type[models.Model], models.Model] = {}
+
+
 def _chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
     items = list(values)
     for start in range(0, len(items), CHUNK):

@@ -22,6 +22,7 @@ from missions.imports.plan import (
     RowPlan,
     Target,
     Verdict,
+    blank,
     display,
 )
 from missions.imports.reading import Table
@@ -140,7 +141,7 @@ class _Planner:
             message = _("row %(row)d already gives a statement for this contribution and source")
             errors.append(RowError(row.row, "source", message % {"row": self.statement_rows[key]}))
             return RowPlan(row.row, row.label, Verdict.ERROR, errors=errors)
-        statement = reg.statements.get(key) or Target(Statement(), is_new=True)
+        statement = reg.statements.get(key) or Target(blank(Statement), is_new=True)
         fields = _statement_fields(row, statement)
         if not statement.is_new:
             rewrite = _rewrite_error(row.row, document, statement, fields)

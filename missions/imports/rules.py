@@ -103,6 +103,10 @@ def column_for(model: type[models.Model], field: str) -> str:
     return _field_columns()[model].get(field, MODEL_COLUMNS[model])
 
 
+# A field's verdict per (type, value) seen: the cleaned value, or the errors.
+Verdicts = dict[tuple[type, Any], tuple[Any, list[ValidationError]]]
+
+
 class FieldRules:
     """The models' field rules as ``full_clean`` runs them, each judged once per value.
 
@@ -115,21 +119,38 @@ class FieldRules:
     """
 
     def __init__(self) -> None:
-        # (field, type, value) -> (cleaned value, errors); the type keeps 1, 1.0 and True apart.
-        self._judged: dict[tuple[models.Field, type, Any], tuple[Any, list[ValidationError]]] = {}
+        # Per model, the fields judged: (field, the verdicts per (type, value) or None for a
+        # relation). The type keeps 1, 1.0 and True apart.
+        self._fields: dict[type[models.Model], list[tuple[models.Field, Verdicts | None]]] = {}
 
     def errors(self, instance: models.Model) -> list[Problem]:
         """(column, message) for every field rule the instance breaks, as ``full_clean`` (without
         relations, uniqueness, which the importer finds by natural key, or check constraints,
         which are the database's: see ``constraint_errors``) reports them."""
+        model = type(instance)
+        fields = self._fields.get(model)
+        if fields is None:
+            fields = self._fields[model] = [
+                (f, None if f.is_relation else {})
+                for f in model._meta.fields
+                if f.name not in RELATIONS and not f.generated
+            ]
         errors: dict[str, list[ValidationError]] = {}
-        for f in instance._meta.fields:
-            if f.name in RELATIONS or f.generated:
-                continue
+        for f, verdicts in fields:
             raw = getattr(instance, f.attname)
             if (f.blank and raw in f.empty_values) or isinstance(raw, DatabaseDefault):
                 continue
-            cleaned, problems = self._clean(f, raw, instance)
+            if verdicts is None:
+                cleaned, problems = _cleaned(f, raw, instance)
+            else:
+                key = (type(raw), raw)
+                try:
+                    found = verdicts.get(key)
+                except TypeError:  # an unhashable value: judged every time
+                    found = _cleaned(f, raw, instance)
+                if found is None:
+                    found = verdicts[key] = _cleaned(f, raw, instance)
+                cleaned, problems = found
             if problems:
                 errors[f.name] = problems
             else:
@@ -138,21 +159,7 @@ class FieldRules:
             instance.clean()
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
-        return _problems(type(instance), ValidationError(errors)) if errors else []
-
-    def _clean(
-        self, f: models.Field, raw: Any, instance: models.Model
-    ) -> tuple[Any, list[ValidationError]]:
-        if f.is_relation:
-            return _cleaned(f, raw, instance)
-        try:
-            key = (f, type(raw), raw)
-            found = self._judged.get(key)
-        except TypeError:  # an unhashable value: judged every time
-            return _cleaned(f, raw, instance)
-        if found is None:
-            found = self._judged[key] = _cleaned(f, raw, instance)
-        return found
+        return _problems(model, ValidationError(errors)) if errors else []
 
 
 def _cleaned(
