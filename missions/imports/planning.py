@@ -26,7 +26,7 @@ from missions.imports.plan import (
     display,
 )
 from missions.imports.reading import Table
-from missions.imports.rows import RowError, RowValues, read_row
+from missions.imports.rows import CellMemo, RowError, RowValues, read_row
 from missions.imports.rules import FieldRules, column_for, constraint_errors
 from missions.models import (
     Contribution,
@@ -43,7 +43,8 @@ from missions.models.base import TrackedModel
 def build_plan(table: Table, filename: str = "", *, check_database: bool = True) -> Plan:
     """The plan of the rows. ``check_database=False`` leaves the check constraints to the write
     that follows (a confirmation, whose bulk insert the database judges anyway)."""
-    values = [read_row(number, table.columns, cells) for number, cells in table.rows]
+    seen: CellMemo = {}
+    values = [read_row(number, table.columns, cells, seen) for number, cells in table.rows]
     refused: dict[int, list[RowError]] = {}
     rules = FieldRules()
     # The database judges the check constraints of all rows at once, after planning them. A row
