@@ -126,7 +126,7 @@ class _Planner:
             wanted,
         )
         contribution = reg.contributions.get((mission, row.contribution)) or Target(
-            Contribution(name=row.contribution), is_new=True
+            blank(Contribution, name=row.contribution), is_new=True
         )
         wanted = {"mission": mission} if contribution.is_new else {}
         wanted.update(row.fields_of("contribution"))
@@ -253,13 +253,15 @@ class _Planner:
     def _candidates(self, proposals: dict) -> list[TrackedModel]:
         """The records this row creates or changes, as they would be saved, to be checked."""
         candidates = []
-        document = proposals["document"][0].candidate(proposals["document"][1])
+        # A document's date is never changed by a row (a different one is refused), so the
+        # statement's copy of it is the document's own.
+        document_date = proposals["document"][0].instance.date
         for target, wanted in proposals.values():
             if not any(self._is_news(target, name, value) for name, value in wanted.items()):
                 continue  # checked when saved, or by the earlier row that wants the same
             candidate = target.candidate(wanted, fresh=target.is_new and target not in self.claimed)
             if isinstance(candidate, Statement):
-                candidate.document_date = document.date
+                candidate.document_date = document_date
             candidates.append(candidate)
         return candidates
 
