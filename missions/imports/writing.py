@@ -3,11 +3,11 @@
 ``bulk_create`` builds its SQL value by value (a dozen Python calls per field), which for the
 20,000 contributions, 20,000 statements and their 40,000 history rows of a full file is most of
 a confirmation's time. Here each table gets one prepared INSERT (a COPY on PostgreSQL, see
-``insert_rows``). The new keys are read back by the natural key that the models' unique
-constraints guarantee, or on PostgreSQL taken from the table's sequence before the rows are
-written. The history rows are the ones simple_history's ``bulk_history_create`` would write:
-every tracked field, the date, the user, the reason and the type "+". The statement fields
-copied from the document are filled in as ``save()`` does.
+``insert_rows``), and the new keys are reserved before the rows are written with them (from
+the sequence on PostgreSQL, after the highest on SQLite). The history rows are the ones
+simple_history's ``bulk_history_create`` would write: every tracked field, the date, the user,
+the reason and the type "+". The statement fields copied from the document are filled in as
+``save()`` does.
 """
 
 from __future__ import annotations
@@ -23,13 +23,10 @@ from django.utils import timezone
 from missions.models import Contribution, SourceDocument, Statement
 from missions.models.base import TrackedModel
 
-# Rows per lookup of the new keys: a bounded parameter list on every database.
+# Rows per bulk_create: a bounded parameter list on every database.
 CHUNK = 500
-# Natural key of each model written this way: unique by a named constraint.
-KEYS: dict[type[models.Model], tuple[str, str]] = {
-    Contribution: ("mission_id", "name"),
-    Statement: ("contribution_id", "document_id"),
-}
+# The models with a record per row of a file, written here; the others by bulk_create.
+WRITTEN_BY_ROWS = (Contribution, Statement)
 
 
 def insert(instances: Sequence[TrackedModel], reason: str, user: models.Model | None) -> None:
@@ -44,17 +41,14 @@ def insert(instances: Sequence[TrackedModel], reason: str, user: models.Model | 
             instance.url = instance.derived_url()
         if isinstance(instance, Statement):
             instance.document_date = instance.document.date
-    if model not in KEYS:
+    if model not in WRITTEN_BY_ROWS:
         # Few records (organizations, regions, missions, documents): the ORM returns their keys.
         model._default_manager.bulk_create(instances, batch_size=CHUNK)
-    elif connection.vendor == "postgresql":
-        # Keys taken from the table's sequence first, and written with the rows: reading 40,000
-        # keys back by natural key cost more than the COPY that wrote them.
+    else:
+        # Keys reserved first and written with the rows: reading 40,000 keys back by natural
+        # key cost more than writing the rows.
         _reserve_keys(model, instances)
         insert_rows(model, list(model._meta.concrete_fields), instances)
-    else:
-        insert_rows(model, [f for f in model._meta.concrete_fields if not f.primary_key], instances)
-        _read_back_keys(model, instances)
     history = model.history.model
     extra = {
         "history_date": now,
@@ -154,30 +148,31 @@ def _adapter(field: models.Field) -> Callable[[Any], Any] | None:
 
 
 def _reserve_keys(model: type[models.Model], instances: Sequence[models.Model]) -> None:
-    """Give each instance a key of its own from the table's sequence (PostgreSQL)."""
+    """Give each instance a key of its own, as the database would have given it."""
     pk = model._meta.pk
     assert pk is not None
+    table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [connection.ops.quote_name(model._meta.db_table), pk.column, len(instances)],
-        )
-        keys = sorted(key for (key,) in cursor.fetchall())
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, pk.column, len(instances)],
+            )
+            keys = sorted(key for (key,) in cursor.fetchall())
+        else:
+            # SQLite: the keys after the highest ever given (AUTOINCREMENT keeps it in
+            # sqlite_sequence). Safe because the transaction holds the database's only write
+            # lock from its start (transaction_mode IMMEDIATE in the settings): nobody else can
+            # take a key until it commits. Writing them moves sqlite_sequence on.
+            column = connection.ops.quote_name(str(pk.column))
+            cursor.execute(
+                "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
+                f"coalesce((SELECT max({column}) FROM {table}), 0))",
+                [model._meta.db_table],
+            )
+            (last,) = cursor.fetchone()
+            keys = list(range(last + 1, last + 1 + len(instances)))
     for instance, key in zip(instances, keys, strict=True):
         instance.pk = key
         instance._state.adding = False
         instance._state.db = connection.alias
-
-
-def _read_back_keys(model: type[models.Model], instances: Sequence[models.Model]) -> None:
-    first, second = KEYS[model]
-    wanted = {(getattr(i, first), getattr(i, second)): i for i in instances}
-    groups = sorted({key[0] for key in wanted})
-    for start in range(0, len(groups), CHUNK):
-        rows = model._default_manager.filter(**{f"{first}__in": groups[start : start + CHUNK]})
-        for one, two, pk in rows.values_list(first, second, "pk"):
-            instance = wanted.get((one, two))
-            if instance is not None:
-                instance.pk = pk
-                instance._state.adding = False
-                instance._state.db = connection.alias
