@@ -103,13 +103,37 @@ def test_it_inserts_many_rows_to_a_statement_so_the_version_is_raised_a_few_time
     before = current_version()
     with CaptureQueriesContext(connection) as queries:
         confirm_import(table, "big.csv", plan.fingerprint, analyst)
-    # Django records an executemany as "2500 times: INSERT ...".
+    # Django records an executemany as "2500 times: INSERT ..."; it does not record a COPY.
     sent = [q["sql"] for q in queries.captured_queries]
     statements = [sql for sql in sent if 'INSERT INTO "missions_statement" ' in sql]
-    # 2,500 statements: 3 INSERTs of up to 1,000 rows on PostgreSQL; one executemany on SQLite
+    # 2,500 statements: one COPY on PostgreSQL (no INSERT at all); one executemany on SQLite
     # (whose triggers run per row whatever the statement).
-    assert len(statements) == (3 if connection.vendor == "postgresql" else 1)
-    assert Statement.objects.count() == 2_500
+    assert len(statements) == (0 if connection.vendor == "postgresql" else 1)
+    assert Statement.objects.count() == Statement.history.count() == 2_500
     if connection.vendor == "postgresql":
-        # One raise per statement that wrote, not per row.
-        assert current_version() - before < 100
+        # One raise per statement that wrote (a COPY or a bulk insert per table), not per row.
+        assert current_version() - before < 20
+
+
+@pytest.mark.django_db(transaction=False)
+def test_the_keys_it_reserves_follow_the_highest_ever_given_not_a_deleted_one(analyst):
+    """The keys of new contributions and statements are taken before they are written: never
+    one that a deleted record had, whose history rows still carry it."""
+    table = read_upload(sheet(3))
+    confirm_import(table, "a.csv", preview_import(table, "a.csv").fingerprint, analyst)
+    last = Statement.objects.order_by("pk").last()
+    assert last is not None
+    deleted_statement, deleted_contribution = last.pk, last.contribution_id
+    contribution = last.contribution
+    last.delete()
+    contribution.delete()
+    table = read_upload(sheet(5))
+    confirm_import(table, "b.csv", preview_import(table, "b.csv").fingerprint, analyst)
+    new = Statement.objects.filter(pk__gt=deleted_statement)
+    assert sorted(new.values_list("contribution__name", flat=True)) == [
+        "team 2",
+        "team 3",
+        "team 4",
+    ]
+    assert min(new.values_list("contribution_id", flat=True)) > deleted_contribution
+    assert Statement.history.filter(history_type="+").count() == 3 + 3

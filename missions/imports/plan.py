@@ -144,8 +144,18 @@ class Target:
             return value.is_new or value.instance.pk != self.original(field)
         return value != self.original(field)
 
-    def candidate(self, proposals: dict[str, Any]) -> models.Model:
-        """A copy carrying the claimed values and the proposals, for validation only."""
+    def candidate(self, proposals: dict[str, Any], *, fresh: bool = False) -> models.Model:
+        """A copy carrying the claimed values and the proposals, for validation only.
+
+        ``fresh``: a new record no row has claimed yet, so nobody else holds it; the proposals
+        go on the instance itself (the record it will be if the row is accepted, and dropped
+        with the row if not), which spares copying 20,000 new statements.
+        """
+        if fresh:
+            assert self.is_new and not self.claims
+            for name, value in proposals.items():
+                setattr(self.instance, name, value.instance if isinstance(value, Target) else value)
+            return self.instance
         # A shallow copy with its own state: copy.copy() would share the relation cache with the
         # loaded record (and costs ten times more, which counts at 20,000 rows).
         candidate = object.__new__(type(self.instance))
@@ -166,6 +176,29 @@ class Target:
         """Put the claimed values on the instance, ready to be written in bulk."""
         for name, (_row, value) in self.claims.items():
             setattr(self.instance, name, value.instance if isinstance(value, Target) else value)
+
+
+def blank(model: type[models.Model], **values: Any) -> Any:
+    """A new, unsaved ``model(**values)``: a copy of a blank instance built once.
+
+    ``Model.__init__`` walks every field for its default (25 µs for a statement); a file of
+    20,000 new statements built 40,000 new records per plan that way. Copying is only safe for
+    defaults that are constants, so a model with a callable default is built as usual.
+    """
+    template = _BLANKS.get(model)
+    if template is None:
+        if any(callable(f.default) for f in model._meta.concrete_fields if f.has_default()):
+            return model(**values)
+        template = _BLANKS[model] = model()
+    instance = object.__new__(model)
+    instance.__dict__.update(template.__dict__)
+    instance._state = ModelState()
+    for name, value in values.items():
+        setattr(instance, name, value)
+    return instance
+
+
+_BLANKS: dict[type[models.Model], models.Model] = {}
 
 
 def _chunks(values: Iterable[Any]) -> Iterator[list[Any]]:

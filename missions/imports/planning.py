@@ -22,11 +22,12 @@ from missions.imports.plan import (
     RowPlan,
     Target,
     Verdict,
+    blank,
     display,
 )
 from missions.imports.reading import Table
-from missions.imports.rows import RowError, RowValues, read_row
-from missions.imports.rules import column_for, constraint_errors, field_errors
+from missions.imports.rows import CellMemo, RowError, RowValues, read_row
+from missions.imports.rules import FieldRules, column_for, constraint_errors
 from missions.models import (
     Contribution,
     DocumentKind,
@@ -42,13 +43,15 @@ from missions.models.base import TrackedModel
 def build_plan(table: Table, filename: str = "", *, check_database: bool = True) -> Plan:
     """The plan of the rows. ``check_database=False`` leaves the check constraints to the write
     that follows (a confirmation, whose bulk insert the database judges anyway)."""
-    values = [read_row(number, table.columns, cells) for number, cells in table.rows]
+    seen: CellMemo = {}
+    values = [read_row(number, table.columns, cells, seen) for number, cells in table.rows]
     refused: dict[int, list[RowError]] = {}
+    rules = FieldRules()
     # The database judges the check constraints of all rows at once, after planning them. A row
     # it refuses must leave no trace in the plan either, so the plan is made again without it;
     # one more pass is a safeguard for a shared record that only a later row made invalid.
     for _attempt in range(3):
-        planner = _Planner(values, refused)
+        planner = _Planner(values, refused, rules)
         rows = [planner.plan_row(row) for row in values]
         found = planner.database_errors() if check_database else {}
         if not found:
@@ -69,7 +72,12 @@ def build_plan(table: Table, filename: str = "", *, check_database: bool = True)
 
 
 class _Planner:
-    def __init__(self, rows: list[RowValues], refused: dict[int, list[RowError]]) -> None:
+    def __init__(
+        self, rows: list[RowValues], refused: dict[int, list[RowError]], rules: FieldRules
+    ) -> None:
+        self.rules = rules
+        # Translated once: a lazy label costs a catalogue lookup each time it is formatted.
+        self.labels = {kind: str(label) for kind, label in KIND_LABELS.items()}
         valid = [row for row in rows if not row.errors]
         self.refused = refused
         # (row, record) pairs whose check constraints the database is still to judge.
@@ -118,7 +126,7 @@ class _Planner:
             wanted,
         )
         contribution = reg.contributions.get((mission, row.contribution)) or Target(
-            Contribution(name=row.contribution), is_new=True
+            blank(Contribution, name=row.contribution), is_new=True
         )
         wanted = {"mission": mission} if contribution.is_new else {}
         wanted.update(row.fields_of("contribution"))
@@ -134,7 +142,7 @@ class _Planner:
             message = _("row %(row)d already gives a statement for this contribution and source")
             errors.append(RowError(row.row, "source", message % {"row": self.statement_rows[key]}))
             return RowPlan(row.row, row.label, Verdict.ERROR, errors=errors)
-        statement = reg.statements.get(key) or Target(Statement(), is_new=True)
+        statement = reg.statements.get(key) or Target(blank(Statement), is_new=True)
         fields = _statement_fields(row, statement)
         if not statement.is_new:
             rewrite = _rewrite_error(row.row, document, statement, fields)
@@ -148,7 +156,7 @@ class _Planner:
         if not errors:
             candidates = self._candidates(proposals)
             errors += [
-                RowError(row.row, col, msg) for c in candidates for col, msg in field_errors(c)
+                RowError(row.row, col, msg) for c in candidates for col, msg in self.rules.errors(c)
             ]
         if errors:
             return RowPlan(row.row, row.label, Verdict.ERROR, errors=errors)
@@ -245,13 +253,15 @@ class _Planner:
     def _candidates(self, proposals: dict) -> list[TrackedModel]:
         """The records this row creates or changes, as they would be saved, to be checked."""
         candidates = []
-        document = proposals["document"][0].candidate(proposals["document"][1])
+        # A document's date is never changed by a row (a different one is refused), so the
+        # statement's copy of it is the document's own.
+        document_date = proposals["document"][0].instance.date
         for target, wanted in proposals.values():
             if not any(self._is_news(target, name, value) for name, value in wanted.items()):
                 continue  # checked when saved, or by the earlier row that wants the same
-            candidate = target.candidate(wanted)
+            candidate = target.candidate(wanted, fresh=target.is_new and target not in self.claimed)
             if isinstance(candidate, Statement):
-                candidate.document_date = document.date
+                candidate.document_date = document_date
             candidates.append(candidate)
         return candidates
 
@@ -286,7 +296,7 @@ class _Planner:
         for kind, (target, wanted) in proposals.items():
             if target.is_new:
                 if kind != "statement" and target.first_row is None:
-                    creates.append(f"{KIND_LABELS[kind]} {target}")
+                    creates.append(f"{self.labels[kind]} {target}")
                 continue
             model = type(target.instance)
             for name, value in wanted.items():

@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 
 from missions.columns import REGISTRY
 from missions.dates import Bound, PreciseDate, Precision, parse_date_phrase
-from missions.models import Qualifier, Statement, StatementKind, Status
+from missions.imports.words import DUTCH_WORDS
+from missions.models import Statement, Status
 
 # The largest count PostgreSQL's integer holds; also used on SQLite so both behave the same.
 MAX_COUNT = 2_147_483_647
@@ -36,47 +37,6 @@ _KAMERSTUK = re.compile(
 )
 _REFERENCE = re.compile(r"(?P<dossier>[0-9][0-9A-Za-z -]*)-(?P<number>[0-9A-Za-z]+)", re.ASCII)
 
-# Dutch words a desk writes, beside the stored values and the (translated) labels.
-_DUTCH_WORDS: dict[type[models.TextChoices], dict[str, str]] = {
-    Status: {
-        "voortgezet": Status.CONTINUED,
-        "voortzetting": Status.CONTINUED,
-        "verlengd": Status.EXTENDED,
-        "verlenging": Status.EXTENDED,
-        "opgeschaald": Status.SCALED_UP,
-        "uitgebreid": Status.SCALED_UP,
-        "afgeschaald": Status.SCALED_DOWN,
-        "verkleind": Status.SCALED_DOWN,
-        "nieuw": Status.NEW,
-        "verkend": Status.EXPLORED,
-        "verkenning": Status.EXPLORED,
-        "niet haalbaar": Status.NOT_FEASIBLE,
-        "niet mogelijk": Status.NOT_FEASIBLE,
-        "beëindigd": Status.ENDED,
-        "beeindigd": Status.ENDED,
-        "afgelopen": Status.ENDED,
-    },
-    Qualifier: {
-        "precies": Qualifier.EXACT,
-        "ongeveer": Qualifier.APPROXIMATELY,
-        "circa": Qualifier.APPROXIMATELY,
-        "ca.": Qualifier.APPROXIMATELY,
-        "~": Qualifier.APPROXIMATELY,
-        "maximaal": Qualifier.AT_MOST,
-        "max.": Qualifier.AT_MOST,
-        "ten hoogste": Qualifier.AT_MOST,
-        "minimaal": Qualifier.AT_LEAST,
-        "min.": Qualifier.AT_LEAST,
-        "ten minste": Qualifier.AT_LEAST,
-        "tenminste": Qualifier.AT_LEAST,
-    },
-    Precision: {"dag": Precision.DAY, "maand": Precision.MONTH, "jaar": Precision.YEAR},
-    StatementKind: {
-        "besluit": StatementKind.DECISION,
-        "correctie": StatementKind.CORRECTION,
-        "informatie": StatementKind.INFORMATION,
-    },
-}
 _OPEN_ENDED_WORDS = {"open-ended", "open ended", "open einde", "onbepaald", "onbepaalde tijd"}
 
 
@@ -116,7 +76,7 @@ def _key(text: str) -> str:
 
 @functools.cache
 def _choice_lookup(choices: type[models.TextChoices]) -> dict[str, str]:
-    lookup = {_key(word): str(value) for word, value in _DUTCH_WORDS.get(choices, {}).items()}
+    lookup = {_key(word): str(value) for word, value in DUTCH_WORDS.get(choices, {}).items()}
     for language in ("en", "nl"):
         with translation.override(language):
             lookup.update({_key(str(label)): value for value, label in choices.choices})
@@ -262,26 +222,27 @@ class RowValues:
         return self.records.get(record, {})
 
 
-def read_row(row: int, columns: list[str], cells: list[str]) -> RowValues:
+def read_row(
+    row: int, columns: list[str], cells: list[str], seen: CellMemo | None = None
+) -> RowValues:
     """Read every cell; an unreadable cell becomes an error naming its column, not an exception.
 
-    Which columns there are and how each is read is the registry's (``Importing``)."""
+    Which columns there are and how each is read is the registry's (``Importing``). Each column
+    has one reader, a pure function of the text; ``seen`` (one per file) remembers what it made
+    of a text, since a file repeats the same statuses, dates and sources thousands of times."""
     by_column = {name: cells[index] for index, name in enumerate(columns) if name}
     values = RowValues(row=row, columns=frozenset(by_column))
+    seen = {} if seen is None else seen
 
     def read(column: str, reader: Callable[[str], Any]) -> Any:
         text = by_column.get(column, "")
-        try:
-            if "\x00" in text:
-                # PostgreSQL cannot store a NUL character; say so instead of failing on save.
-                raise CellError(_("contains a NUL character"))
-            if _SURROGATE.search(text):
-                # Nor can SQLite store half of a UTF-16 pair (no decoded file holds one).
-                raise CellError(_("contains a character that is not valid text"))
-            return reader(text)
-        except CellError as exc:
-            values.errors.append(RowError(row, column, str(exc)))
-            return None
+        found = seen.get((column, text))
+        if found is None:
+            found = seen[column, text] = _read_cell(text, reader)
+        value, message = found
+        if message:
+            values.errors.append(RowError(row, column, message))
+        return value
 
     for key, column in REGISTRY.imported().items():
         spec = column.imports
@@ -299,6 +260,23 @@ def read_row(row: int, columns: list[str], cells: list[str]) -> RowValues:
     empty = frozenset(name for name, text in by_column.items() if not text)
     values.statement = _statement_fields(values.columns, empty, read)
     return values
+
+
+# (column, text) -> (value, "") or (None, why the text cannot be read); values are immutable.
+CellMemo = dict[tuple[str, str], tuple[Any, str]]
+
+
+def _read_cell(text: str, reader: Callable[[str], Any]) -> tuple[Any, str]:
+    try:
+        if "\x00" in text:
+            # PostgreSQL cannot store a NUL character; say so instead of failing on save.
+            raise CellError(_("contains a NUL character"))
+        if _SURROGATE.search(text):
+            # Nor can SQLite store half of a UTF-16 pair (no decoded file holds one).
+            raise CellError(_("contains a character that is not valid text"))
+        return reader(text), ""
+    except CellError as exc:
+        return None, str(exc)
 
 
 def _name(text: str) -> str:
