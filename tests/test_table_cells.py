@@ -1,4 +1,5 @@
-"""The table's body, written in one pass (``missions.web.cells``): every column's cell exactly."""
+"""The tables written in one pass (``missions.web.cells``): the contributions table and the
+ending-soon table, every cell exactly."""
 
 from __future__ import annotations
 
@@ -63,3 +64,29 @@ def test_it_writes_zero_as_a_figure_and_escapes_what_an_analyst_typed(viewer_cli
         f"<td >{NOT_STATED}</td><td >{NOT_STATED}</td>"
         '<td class="num">0</td>'
     )
+
+
+def test_it_writes_every_cell_of_an_expiring_row_as_of_a_day(viewer_client, real_data):
+    # Aspides as of 1 May 2025, as the documents stood: ends in May 2025 (29521-493), corrected
+    # since by 29521-497 answer 11.
+    response = viewer_client.get("/reports/expiring/", {"as_of": "2025-05-01", "months": "1"})
+
+    rows = [row for row in _body(response) if ">Aspides<" in row]
+    assert len(rows) == 1
+    cells = re.findall(r"<td>.*?</td>", rows[0], re.DOTALL)
+    assert cells[:5] == [
+        '<td><a href="/missions/2/">Aspides</a></td>',
+        "<td>national staff</td>",
+        "<td>EU</td>",
+        '<td><span class="badge status-extended">extended</span></td>',
+        "<td>end of May 2025</td>",
+    ]
+    assert cells[5] == "<td>in May 2025 (about 1 month)</td>"
+    # The source: the statement in force then, and the correction made since.
+    assert cells[6] == (
+        '<td><a href="/documents/4/#statement-3" title="Kamerstuk 29521, nr. 493, April 4, 2025">'
+        "29521-493</a>, as reported in 29521-497, answer 11 "
+        '<span class="correction">corrected by <a href="/documents/6/#statement-12" '
+        'title="Kamerstuk 29521, nr. 497, May 23, 2025">29521-497, answer 11</a></span></td>'
+    )
+    assert len(cells) == 7

@@ -8,7 +8,7 @@ from django import template
 
 from missions import dates
 from missions.reading import remaining
-from missions.web import formatting
+from missions.web import cells, formatting
 
 register = template.Library()
 
@@ -86,6 +86,12 @@ def total_of(statement) -> str:
 def period(statement) -> str:
     """``{{ statement|period }}``: "9 July 2025 - end of June 2028", "not stated"."""
     return formatting.period_text(statement)
+
+
+@register.simple_tag
+def ending_rows(rows, day: date, organization: bool = False) -> str:
+    """``{% ending_rows rows day organization %}``: the ending-soon table's rows, in one pass."""
+    return cells.ending_rows(rows, day, bool(organization))
 
 
 @register.simple_tag

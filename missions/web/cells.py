@@ -1,4 +1,4 @@
-"""The contributions table's body, written in one pass over a page's records.
+"""The contributions table's body, and the ending-soon table's, written in one pass.
 
 Each shown column's cell is made here as HTML, escaped here, and a row is its cells joined: the
 template writes one ``<tr>`` per row and nothing per cell. (django-tables2's per-cell machinery,
@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.urls import reverse
 from django.utils.formats import date_format, localize
@@ -22,7 +23,7 @@ from django.utils.translation import gettext
 from missions.columns import Column, Registry, choice_labels, read_path
 from missions.models import SourceDocument, Statement
 from missions.reading.remaining import statement_time_left
-from missions.web.formatting import status_badge, total_of
+from missions.web.formatting import not_stated, source_link, status_badge, total_of
 
 # What an accessor finds that the page shows as "not stated" (django-tables2's empty values).
 EMPTY = (None, "")
@@ -186,3 +187,33 @@ class Layout:
             )
             for record in records
         ]
+
+
+def ending_rows(rows: Sequence[Any], day: date, organization: bool) -> SafeString:
+    """The ending-soon table's rows (the dashboard's lists, the expiring report), written in one
+    pass as the contributions table's are: mission, contribution, organization (when asked),
+    status, end, time left and source. ``rows`` have a ``statement`` (``with_related``) and may
+    have its ``time_left`` counted already (the expiring report's)."""
+    mission_url = _url_maker("missions:mission")
+    default = not_stated()
+    written = []
+    for row in rows:
+        statement = row.statement
+        contribution = statement.contribution
+        mission = contribution.mission
+        time_left = getattr(row, "time_left", "") or statement_time_left(statement, day)
+        cells = [
+            format_html('<a href="{}">{}</a>', mission_url(contribution.mission_id), mission.label),
+            conditional_escape(contribution.name),
+        ]
+        if organization:
+            cells.append(conditional_escape(mission.organization.acronym))
+        cells += [
+            status_badge(statement.status),
+            conditional_escape(statement.end_display) if statement.end_display else default,
+            conditional_escape(time_left),
+            source_link(statement),
+        ]
+        # Every cell above is escaped or built by format_html.
+        written.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
+    return mark_safe("".join(written))
