@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -135,3 +139,40 @@ def test_it_refuses_a_file_it_cannot_read_with_the_reason(db, tmp_path, name, co
 def test_it_names_a_missing_file(db, tmp_path) -> None:
     with pytest.raises(CommandError, match="No such file or directory"):
         run(str(tmp_path / "nowhere.txt"))
+
+
+NMI = "kst-27925-946-nmi-irak-aanvullend-art100-2023-09-29.txt"
+
+
+@pytest.mark.django_db
+def test_it_names_a_mission_by_the_acronym_the_letter_spelled_out_earlier() -> None:
+    # No mission in the tracker yet: the letter spells out "NAVO Missie in Irak (NMI)" once and
+    # then writes "binnen NMI"; the statements there are NMI's, proposed as a new mission.
+    out, _ = run(str(LETTERS / NMI), "--format", "json")
+    statements = json.loads(out)["statements"]
+    figures = {(s["mission"], s["total"]) for s in statements if s["total"] is not None}
+    assert figures == {("NMI", 15), ("NMI", 120)}
+    assert all(
+        "no mission in the tracker matches 'NAVO Missie in Irak'" in s["check"][0]
+        for s in statements
+        if s["mission"] == "NMI"
+    )
+
+
+def test_a_checkout_without_a_database_still_reads_the_letter_and_says_why(tmp_path) -> None:
+    # A fresh clone before `migrate`: no table to read the missions from.
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'missing.sqlite3'}"}
+    command = [sys.executable, "manage.py", "propose_statements", str(LETTERS / ALTHEA)]
+    done = subprocess.run(
+        command, capture_output=True, text=True, timeout=120, env=env, check=False,
+        cwd=Path(__file__).parent.parent,
+    )  # fmt: skip
+
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
+    assert (
+        "The tracker's missions could not be read, so none is matched (OperationalError: no such "
+        "table: missions_mission); run `python manage.py migrate` to set up the database."
+    ) in done.stderr
+    statements = json.loads(done.stdout)["statements"]
+    assert (statements[0]["mission"], statements[0]["military"]) == ("EUFOR Althea", 175)

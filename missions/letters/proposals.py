@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils.translation import gettext
 
@@ -130,6 +130,12 @@ class _Builder:
     def __init__(self, text: str, header: Header, index: MissionIndex) -> None:
         self.text, self.header, self.index = text, header, index
         self.proposals: list[Proposal] = []
+        # Missions the letter spells out once ("NAVO Missie in Irak (NMI)") and then names by
+        # their acronym alone ("binnen NMI"): found by that acronym in later passages, so that
+        # a mission the tracker does not know yet is still named where the letter names it.
+        self.introduced = {
+            match.acronym: match for match in new_missions(text, text) if len(match.acronym) >= 2
+        }
 
     def build(self) -> list[Proposal]:
         body = self.text[self.header.body_start :]
@@ -170,8 +176,17 @@ class _Builder:
         known = self.index.find(passage)
         if known:
             return known
-        found = new_missions(passage, self.text)
+        found = new_missions(passage, self.text) or self._by_acronym(passage)
         return sorted(found, key=lambda m: (m.evidence, m.start)) if sentence_level else found
+
+    def _by_acronym(self, passage: str) -> list[MissionMatch]:
+        found = []
+        for acronym, introduced in self.introduced.items():
+            # The acronym as a word, with its capitals: "NMI", not "nmi" inside a word.
+            match = re.search(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", passage)
+            if match:
+                found.append(replace(introduced, start=match.start()))
+        return sorted(found, key=lambda match: match.start)
 
     def _heading_mission(self, heading: str) -> MissionMatch | None:
         known = self.index.find(heading)

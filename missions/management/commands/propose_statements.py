@@ -6,8 +6,10 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
 from missions.letters.files import LetterFileError, read_file
+from missions.letters.matching import KnownMission
 from missions.letters.proposals import Reading, read_letter
 from missions.letters.store import known_missions
 
@@ -32,13 +34,28 @@ class Command(BaseCommand):
             text = read_file(path.name, data)
         except LetterFileError as error:
             raise CommandError(f"{file}: {error}") from error
-        reading = read_letter(text, known_missions())
+        reading = read_letter(text, self._missions())
         for unreadable in reading.header.unreadable:
             self.stderr.write(f"unreadable reference, not guessed: {unreadable}")
         if format == "json":
             self.stdout.write(json.dumps(reading.as_json(), ensure_ascii=False, indent=2))
         else:
             self.stdout.write(as_text(reading))
+
+    def _missions(self) -> list[KnownMission]:
+        """The tracker's missions to match against; none when there is no database to read
+        (a fresh checkout before ``migrate``, or the database down): the letter is still read,
+        its missions named as the letter names them, and the reader is told why."""
+        try:
+            return known_missions()
+        except DatabaseError as error:
+            first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            self.stderr.write(
+                "The tracker's missions could not be read, so none is matched "
+                f"({type(error).__name__}: {first_line}); run `python manage.py migrate` "
+                "to set up the database."
+            )
+            return []
 
 
 def as_text(reading: Reading) -> str:
