@@ -215,7 +215,8 @@ class ChangesReport(ConditionalMixin, APIView):
     @extend_schema(parameters=report_parameters("changes"), responses=rs.ChangesSerializer)
     def get(self, request: Request) -> Response:
         params = _valid(pages.ChangesForm, request)
-        context = pages.changes_page(params, self.today)
+        # The API gives each statement and the one before it whole (StatementSerializer).
+        context = pages.changes_page(params, self.today, whole_rows=True)
         data = {
             "first": context["first"],
             "to": context["last"],

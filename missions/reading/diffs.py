@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -42,18 +42,34 @@ class ComparedField:
     key: str
     label: Promise
     show: Callable[[Statement], str]
+    # The model fields ``show`` reads: where they are equal, so is what it shows, and the
+    # (translated, formatted) values need not be made at all.
+    reads: tuple[str, ...]
 
+    def raw(self, statement: Statement) -> tuple[Any, ...]:
+        return tuple(getattr(statement, name) for name in self.reads)
+
+
+_FIGURES = ("total", "military", "civilian", "police", "qualifier")
 
 # The fields a reader compares, in the order a briefing reads them.
 COMPARED_FIELDS: tuple[ComparedField, ...] = (
-    ComparedField("status", _("status"), _status),
-    ComparedField("military", _("military"), lambda s: _personnel(s, "military")),
-    ComparedField("civilian", _("civilian"), lambda s: _personnel(s, "civilian")),
-    ComparedField("police", _("police"), lambda s: _personnel(s, "police")),
-    ComparedField("total", _("total"), _total),
-    ComparedField("start", _("start"), lambda s: s.start_display),
-    ComparedField("end", _("end"), lambda s: s.end_display),
-    ComparedField("conditions", _("conditions"), lambda s: s.conditions),
+    ComparedField("status", _("status"), _status, ("status",)),
+    ComparedField("military", _("military"), lambda s: _personnel(s, "military"), ("military",)),
+    ComparedField("civilian", _("civilian"), lambda s: _personnel(s, "civilian"), ("civilian",)),
+    ComparedField("police", _("police"), lambda s: _personnel(s, "police"), ("police",)),
+    ComparedField("total", _("total"), _total, _FIGURES),
+    ComparedField(
+        "start", _("start"), lambda s: s.start_display, ("start_date", "start_precision")
+    ),
+    ComparedField(
+        "end", _("end"), lambda s: s.end_display, ("open_ended", "end_date", "end_precision")
+    ),
+    ComparedField("conditions", _("conditions"), lambda s: s.conditions, ("conditions",)),
+)
+# Every field a comparison reads: a history loaded for comparing needs no other.
+COMPARED_READS: tuple[str, ...] = tuple(
+    dict.fromkeys(name for field in COMPARED_FIELDS for name in field.reads)
 )
 
 
@@ -68,15 +84,39 @@ class FieldChange:
         return f"{self.label}: {self.before or '-'} -> {self.after or '-'}"
 
 
-def compare(before: Statement | None, after: Statement) -> list[FieldChange]:
-    """The fields whose shown value differs; every non-empty field when there is no ``before``."""
+def compare(
+    before: Statement | None, after: Statement, shown: dict[tuple, str] | None = None
+) -> list[FieldChange]:
+    """The fields whose shown value differs; every non-empty field when there is no ``before``.
+
+    ``shown``, a dict kept by the caller for one language, remembers each field's shown value
+    by the values it reads: a timeline compares many statements with the same status, dates and
+    figures, and writing those out (translated, formatted) is most of a comparison's cost."""
     changes = []
     for field in COMPARED_FIELDS:
-        old = field.show(before) if before is not None else ""
-        new = field.show(after)
+        if before is not None and field.raw(before) == field.raw(after):
+            continue
+        old = _show(field, before, shown) if before is not None else ""
+        new = _show(field, after, shown)
         if old != new:
-            changes.append(FieldChange(field.key, str(field.label), old, new))
+            changes.append(FieldChange(field.key, _label(field, shown), old, new))
     return changes
+
+
+def _show(field: ComparedField, statement: Statement, shown: dict[tuple, str] | None) -> str:
+    if shown is None:
+        return field.show(statement)
+    key = (field.key, field.raw(statement))
+    value = shown.get(key)
+    if value is None:
+        value = shown[key] = field.show(statement)
+    return value
+
+
+def _label(field: ComparedField, shown: dict[tuple, str] | None) -> str:
+    if shown is None:
+        return str(field.label)
+    return shown.get((field.key,)) or shown.setdefault((field.key,), str(field.label))
 
 
 @dataclass(frozen=True)
@@ -90,22 +130,17 @@ class TimelineEntry:
         return self.statement.kind == self.statement.Kind.CORRECTION
 
 
-def timeline(
-    statements: Iterable[Statement], keep: Callable[[Statement], bool] | None = None
-) -> list[TimelineEntry]:
+def timeline(statements: Iterable[Statement]) -> list[TimelineEntry]:
     """Pair each statement with the one before it (per contribution), oldest first.
 
-    ``statements`` may hold several contributions; it is read once, in memory. With ``keep``,
-    only the entries of the statements it keeps are compared and returned; the others still
-    stand as the "before" of the next (the changes report reads a period's entries from the
-    whole history of its contributions).
+    ``statements`` may hold several contributions; it is read once, in memory.
     """
     ordered = sorted(statements, key=lambda s: (s.document_date, s.document_id))
     previous_of: dict[int, Statement] = {}
+    shown: dict[tuple, str] = {}
     entries = []
     for statement in ordered:
         before = previous_of.get(statement.contribution_id)
-        if keep is None or keep(statement):
-            entries.append(TimelineEntry(statement, before, compare(before, statement)))
+        entries.append(TimelineEntry(statement, before, compare(before, statement, shown)))
         previous_of[statement.contribution_id] = statement
     return entries

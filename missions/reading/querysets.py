@@ -233,6 +233,14 @@ class StatementQuerySet(models.QuerySet["Statement"]):
             "corrected_by__document",
         )
 
+    def with_citations(self) -> Self:
+        """What a row that cites its source needs, in the same query: the document, the
+        contribution and its mission, and the documents of the statement it corrects and of its
+        correction (``with_related`` without the mission's organization and region)."""
+        return self.select_related(
+            "document", "contribution__mission", "corrects__document", "corrected_by__document"
+        )
+
     def page_by_ids(self, start: int, stop: int) -> Self:
         """Rows ``start`` to ``stop`` of this queryset, in its order, in one query whose ids come
         first: a subquery reads only what the filters and the sort need (the statement, its

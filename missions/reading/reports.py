@@ -8,6 +8,7 @@ point.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import cast
@@ -15,7 +16,12 @@ from typing import cast
 from django.utils import timezone
 
 from missions.models import Statement
-from missions.reading.diffs import FieldChange, TimelineEntry, compare, timeline
+from missions.reading.diffs import (
+    COMPARED_READS,
+    FieldChange,
+    TimelineEntry,
+    compare,
+)
 from missions.reading.querysets import StatementQuerySet
 from missions.reading.remaining import statement_time_left
 from missions.reading.summaries import (
@@ -101,36 +107,32 @@ def changes_in_period(first: date, last: date) -> StatementQuerySet:
     return Statement.objects.published_between(first, last).order_by(*CHANGES_ORDER)
 
 
-def changes(first: date, last: date, only: list[int] | None = None) -> list[TimelineEntry]:
+def changes(
+    first: date, last: date, only: list[int] | None = None, *, whole_rows: bool = False
+) -> list[TimelineEntry]:
     """Every statement from a document dated ``first`` to ``last``, with the one before it;
     with ``only`` (statement ids, e.g. one page of ``changes_in_period``), just those.
 
     "Before" is the contribution's previous statement, whatever its date, so that the first
     statement in the period is compared with what stood before the period began. Two queries:
-    the whole history up to ``last`` of the contributions concerned, paired by ``timeline``
-    (only the statement's own fields: what is compared), then the listed statements with
-    their documents, missions and corrections (what a row shows), so that the many earlier
-    statements are read without six joined records each.
+    the listed statements with their sources, contributions and missions (what a row shows),
+    then the statements they superseded, with only the fields compared. ``whole_rows`` reads
+    both with everything a contributions row has (``with_related``; the API gives both in
+    full).
     """
     in_period = Statement.objects.published_between(first, last)
     if only is not None:
         in_period = in_period.filter(pk__in=only)
-    history = Statement.objects.filter(
-        contribution__in=in_period.values("contribution"), document_date__lte=last
-    ).order_by()
-    wanted = set(only) if only is not None else None
-    paired = timeline(
-        history,
-        keep=lambda statement: (
-            statement.document_date >= first and (wanted is None or statement.pk in wanted)
-        ),
-    )
-    shown = {statement.pk: statement for statement in in_period.with_related().order_by()}
-    entries = [
-        TimelineEntry(shown[entry.statement.pk], entry.previous, entry.changes)
-        for entry in paired
-        if entry.statement.pk in shown
-    ]
+    rows = in_period.with_related() if whole_rows else in_period.with_citations()
+    shown = list(rows.order_by())
+    before = _previous_statements(shown, in_period, first, last, whole_rows)
+    shown_values: dict[tuple, str] = {}
+    entries = []
+    for statement in shown:
+        previous = before.get(statement.pk)
+        entries.append(
+            TimelineEntry(statement, previous, compare(previous, statement, shown_values))
+        )
     entries.sort(
         key=lambda entry: (
             entry.statement.document_date,
@@ -140,6 +142,55 @@ def changes(first: date, last: date, only: list[int] | None = None) -> list[Time
         )
     )
     return entries
+
+
+def _previous_statements(
+    shown: list[Statement],
+    in_period: StatementQuerySet,
+    first: date,
+    last: date,
+    whole_rows: bool,
+) -> dict[int, Statement]:
+    """Each of the ``shown`` statements (of ``in_period``) -> the statement of its contribution
+    just before it, when it had one.
+
+    A statement's ``superseded_on`` is the date of the next one (``missions.reading.supersession``,
+    kept on every write), so the statements superseded within the period are exactly those
+    that stand before one of the period's: read those (not the contributions' whole history),
+    and pair each statement with the latest of them, in the order of every timeline (document
+    date, then document), that its contribution had when its own document came."""
+    candidates = Statement.objects.filter(
+        contribution__in=in_period.values("contribution"),
+        superseded_on__gte=first,
+        superseded_on__lte=last,
+    ).order_by()
+    if whole_rows:
+        candidates = candidates.with_related()
+    else:
+        # What is compared, and how statements pair up: the page and the download read no
+        # more of an entry's "before".
+        candidates = candidates.only(
+            *COMPARED_READS, "contribution", "document", "document_date", "superseded_on"
+        )
+    superseded: dict[tuple[int, date], list[Statement]] = defaultdict(list)
+    for candidate in candidates:
+        superseded[(candidate.contribution_id, cast(date, candidate.superseded_on))].append(
+            candidate
+        )
+    before = {}
+    for statement in shown:
+        # Those superseded on its date: the one before it, and any earlier the same day's.
+        place = (statement.document_date, statement.document_id)
+        earlier = [
+            candidate
+            for candidate in superseded.get(
+                (statement.contribution_id, statement.document_date), ()
+            )
+            if (candidate.document_date, candidate.document_id) < place
+        ]
+        if earlier:
+            before[statement.pk] = max(earlier, key=lambda c: (c.document_date, c.document_id))
+    return before
 
 
 # --- Transcription fixes: a statement edited after it was recorded ---------------------------

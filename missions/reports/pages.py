@@ -167,10 +167,14 @@ def changes_period(params: dict[str, Any], today: date) -> tuple[date, date]:
     return first, last
 
 
-def changes_page(params: dict[str, Any], today: date) -> dict[str, Any]:
+def changes_page(
+    params: dict[str, Any], today: date, *, whole_rows: bool = False
+) -> dict[str, Any]:
+    """The page's entries (``whole_rows``: each statement and the one before it in full, as the
+    API gives them), the paginator, and the transcription fixes of the period."""
     first, last = changes_period(params, today)
     page = page_of(reports.changes_in_period(first, last).values_list("pk", flat=True), params)
-    entries = reports.changes(first, last, only=list(page.object_list))
+    entries = reports.changes(first, last, only=list(page.object_list), whole_rows=whole_rows)
     fixes = reports.transcription_fixes(first, last)
     return {"first": first, "last": last, "page": page, "entries": entries, "fixes": fixes}
 

@@ -95,6 +95,12 @@ def ending_rows(rows, day: date, organization: bool = False) -> str:
 
 
 @register.simple_tag
+def change_rows(entries) -> str:
+    """``{% change_rows entries %}``: the changes report's rows, in one pass."""
+    return cells.change_rows(entries)
+
+
+@register.simple_tag
 def source_link(statement) -> str:
     """``{% source_link statement %}``: reference, location, and "corrected by" when so."""
     return formatting.source_link(statement)

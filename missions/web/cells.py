@@ -18,12 +18,14 @@ from django.urls import reverse
 from django.utils.formats import date_format, localize
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from missions.columns import Column, Registry, choice_labels, read_path
 from missions.models import SourceDocument, Statement
+from missions.reading.diffs import TimelineEntry
 from missions.reading.remaining import statement_time_left
-from missions.web.formatting import not_stated, source_link, status_badge, total_of
+from missions.web.formatting import EN_DASH, not_stated, source_link, status_badge, total_of
 
 # What an accessor finds that the page shows as "not stated" (django-tables2's empty values).
 EMPTY = (None, "")
@@ -217,3 +219,61 @@ def ending_rows(rows: Sequence[Any], day: date, organization: bool) -> SafeStrin
         # Every cell above is escaped or built by format_html.
         written.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
     return mark_safe("".join(written))
+
+
+def change_rows(entries: Sequence[TimelineEntry]) -> SafeString:
+    """The changes report's rows, in one pass: the document's date, the source, the kind (a
+    correction in bold, its row marked), mission, contribution, and what changed from the
+    contribution's statement before (each field "before -> after", "first statement" when there
+    was none). ``entries`` come from ``reports.changes``, their statements ``with_related``."""
+    mission_url = _url_maker("missions:mission")
+    first = format_html("<em>{}</em>", gettext("first statement"))
+    no_change = conditional_escape(gettext("no change"))
+    # A period's rows share a few dates, kinds and field labels: each is written once.
+    days: dict[date, str] = {}
+    kinds: dict[str, str] = {}
+    labels: dict[str, str] = {}
+    written = []
+    for entry in entries:
+        statement = entry.statement
+        contribution = statement.contribution
+        day = days.get(statement.document_date)
+        if day is None:
+            day = days[statement.document_date] = date_format(statement.document_date)
+        kind = kinds.get(statement.kind)
+        if kind is None:
+            kind = kinds[statement.kind] = conditional_escape(Statement.Kind(statement.kind).label)
+        correction = entry.is_correction
+        changes = "".join(
+            f"<li>{_label(change.label, labels)}: {conditional_escape(change.before or EN_DASH)}"
+            f" \N{RIGHTWARDS ARROW} {conditional_escape(change.after or EN_DASH)}</li>"
+            for change in entry.changes
+        )
+        cells = (
+            conditional_escape(day),
+            source_link(statement),
+            f"<strong>{kind}</strong>" if correction else kind,
+            format_html(
+                '<a href="{}">{}</a>',
+                mission_url(contribution.mission_id),
+                contribution.mission.label,
+            ),
+            conditional_escape(contribution.name),
+            ("" if entry.previous else first + " ")
+            + (f"<ul>{changes}</ul>" if changes else no_change),
+        )
+        # Every cell above is escaped or built by format_html.
+        written.append(
+            ('<tr class="correction">' if correction else "<tr>")
+            + "".join(f"<td>{cell}</td>" for cell in cells)
+            + "</tr>"
+        )
+    return mark_safe("".join(written))
+
+
+def _label(label: str, written: dict[str, str]) -> str:
+    """A field's label as a list item starts it ("Status"), escaped, once per page."""
+    text = written.get(label)
+    if text is None:
+        text = written[label] = conditional_escape(capfirst(label))
+    return text
