@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.urls import reverse
 from django.utils.formats import date_format, localize
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -25,7 +24,15 @@ from missions.columns import Column, Registry, choice_labels, read_path
 from missions.models import SourceDocument, Statement
 from missions.reading.diffs import TimelineEntry
 from missions.reading.remaining import statement_time_left
-from missions.web.formatting import EN_DASH, not_stated, source_link, status_badge, total_of
+from missions.web.formatting import (
+    EN_DASH,
+    SourceLinks,
+    not_stated,
+    source_link,
+    status_badge,
+    total_of,
+    url_maker,
+)
 
 # What an accessor finds that the page shows as "not stated" (django-tables2's empty values).
 EMPTY = (None, "")
@@ -40,25 +47,13 @@ class Page:
     default: SafeString
 
     def __post_init__(self) -> None:
-        self.mission_url = _url_maker("missions:mission")
-        self.document_url = _url_maker("missions:document")
-        # A document's title ("Kamerstuk ..., 4 April 2025") per document, once per page.
-        self.titles: dict[int, str] = {}
+        self.mission_url = url_maker("missions:mission")
+        self.links = SourceLinks()
+        self.document_url = self.links.document_url
 
     def title(self, document: SourceDocument) -> str:
-        title = self.titles.get(document.pk)
-        if title is None:
-            title = self.titles[document.pk] = f"{document.citation}, {date_format(document.date)}"
-        return title
-
-
-# An id no record has, reversed once: each row's URL is that URL with its own id put in.
-_PLACEHOLDER = 2**62
-
-
-def _url_maker(name: str) -> Callable[[int], str]:
-    head, tail = reverse(name, args=[_PLACEHOLDER]).split(str(_PLACEHOLDER))
-    return lambda pk: f"{head}{pk}{tail}"
+        """A document's title ("Kamerstuk ..., 4 April 2025"), once per page."""
+        return self.links.title(document)
 
 
 Cell = Callable[[Statement, Page], str]
@@ -196,7 +191,8 @@ def ending_rows(rows: Sequence[Any], day: date, organization: bool) -> SafeStrin
     pass as the contributions table's are: mission, contribution, organization (when asked),
     status, end, time left and source. ``rows`` have a ``statement`` (``with_related``) and may
     have its ``time_left`` counted already (the expiring report's)."""
-    mission_url = _url_maker("missions:mission")
+    mission_url = url_maker("missions:mission")
+    links = SourceLinks()
     default = not_stated()
     written = []
     for row in rows:
@@ -214,7 +210,7 @@ def ending_rows(rows: Sequence[Any], day: date, organization: bool) -> SafeStrin
             status_badge(statement.status),
             conditional_escape(statement.end_display) if statement.end_display else default,
             conditional_escape(time_left),
-            source_link(statement),
+            source_link(statement, links),
         ]
         # Every cell above is escaped or built by format_html.
         written.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
@@ -226,7 +222,8 @@ def change_rows(entries: Sequence[TimelineEntry]) -> SafeString:
     correction in bold, its row marked), mission, contribution, and what changed from the
     contribution's statement before (each field "before -> after", "first statement" when there
     was none). ``entries`` come from ``reports.changes``, their statements ``with_related``."""
-    mission_url = _url_maker("missions:mission")
+    mission_url = url_maker("missions:mission")
+    links = SourceLinks()
     first = format_html("<em>{}</em>", gettext("first statement"))
     no_change = conditional_escape(gettext("no change"))
     # A period's rows share a few dates, kinds and field labels: each is written once.
@@ -251,7 +248,7 @@ def change_rows(entries: Sequence[TimelineEntry]) -> SafeString:
         )
         cells = (
             conditional_escape(day),
-            source_link(statement),
+            source_link(statement, links),
             f"<strong>{kind}</strong>" if correction else kind,
             format_html(
                 '<a href="{}">{}</a>',

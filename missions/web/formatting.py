@@ -19,6 +19,7 @@ The words, in English and Dutch:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.humanize.templatetags.humanize import intcomma
@@ -34,12 +35,14 @@ from missions.models import MissionStatus, Qualifier, Status
 
 def qualifier_prefix(qualifier: str) -> str:
     """What goes before a figure: "~" for circa, "at most " and "at least " for the bounds."""
-    prefixes: dict[str, str] = {
-        Qualifier.APPROXIMATELY: "~",
-        Qualifier.AT_MOST: _("at most") + " ",
-        Qualifier.AT_LEAST: _("at least") + " ",
-    }
-    return prefixes.get(qualifier, "")
+    # Translated only when needed: most figures are exact, and tables write thousands.
+    if qualifier == Qualifier.APPROXIMATELY:
+        return "~"
+    if qualifier == Qualifier.AT_MOST:
+        return _("at most") + " "
+    if qualifier == Qualifier.AT_LEAST:
+        return _("at least") + " "
+    return ""
 
 
 def personnel_with_qualifier(count: int | None, qualifier: str) -> str:
@@ -145,6 +148,16 @@ def period_text(statement: Any) -> str:
 # --- Source -----------------------------------------------------------------------------------
 
 
+# An id no record has, reversed once: each link's URL is that URL with its own id put in.
+_PLACEHOLDER = 2**62
+
+
+def url_maker(name: str) -> Callable[[int], str]:
+    """``name``'s URL for any one id, reversed once (a page writes one per row)."""
+    head, tail = reverse(name, args=[_PLACEHOLDER]).split(str(_PLACEHOLDER))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
 def statement_url(statement: Any) -> str:
     """The statement on its document's page, where its quote and marks are."""
     return reverse("missions:document", args=[statement.document_id]) + f"#statement-{statement.pk}"
@@ -154,20 +167,40 @@ def _document_title(document: Any) -> str:
     return f"{document.citation}, {date_format(document.date)}"
 
 
-def source_link(statement: Any) -> SafeString:
+class SourceLinks:
+    """What the source links of one page share, made once: the documents' URL pattern, and
+    each document's title (its date written out in the reader's language)."""
+
+    def __init__(self) -> None:
+        self.document_url = url_maker("missions:document")
+        self.titles: dict[int, str] = {}
+
+    def statement_url(self, statement: Any) -> str:
+        return f"{self.document_url(statement.document_id)}#statement-{statement.pk}"
+
+    def title(self, document: Any) -> str:
+        title = self.titles.get(document.pk)
+        if title is None:
+            title = self.titles[document.pk] = _document_title(document)
+        return title
+
+
+def source_link(statement: Any, links: SourceLinks | None = None) -> SafeString:
     """Where a figure comes from: the document reference linked to the statement on the
     document's page, where in the document ("answer 11"), "date inferred" when the document's
     date is, and the correction that concerns it ("corrected by 29521-497, answer 11" for a
     later correction, "as corrected by ..." where a correction stands in for the statement on an
     as-of view), or what a correction corrects ("corrects 29521-493, p. 4"). Needs
     ``document``, ``corrects__document`` and ``corrected_by__document``
-    selected (``StatementQuerySet.with_related``)."""
+    selected (``StatementQuerySet.with_related``). A table passes one ``links`` for all its
+    rows."""
+    links = links or SourceLinks()
     cited = statement.cited_statement
     document = cited.document
     link = format_html(
         '<a href="{}" title="{}">{}</a>{}{}',
-        statement_url(cited),
-        _document_title(document),
+        links.statement_url(cited),
+        links.title(document),
         document.reference,
         f", {cited.location}" if cited.location else "",
         format_html(' <span class="label label-inferred">{}</span>', _("date inferred"))
@@ -177,19 +210,19 @@ def source_link(statement: Any) -> SafeString:
     correction = statement.correction
     if correction is not None:
         label = _("as corrected by") if statement.shown_in_place else _("corrected by")
-        return format_html("{} {}", link, _mark(label, correction))
+        return format_html("{} {}", link, _mark(label, correction, links))
     if statement.corrects_id is not None:
         # A correction cited as such: what it corrects, so the reader sees both documents.
-        return format_html("{} {}", link, _mark(_("corrects"), statement.corrects))
+        return format_html("{} {}", link, _mark(_("corrects"), statement.corrects, links))
     return link
 
 
-def _mark(label: str, other: Any) -> SafeString:
+def _mark(label: str, other: Any, links: SourceLinks) -> SafeString:
     return format_html(
         '<span class="correction">{} <a href="{}" title="{}">{}</a></span>',
         label,
-        statement_url(other),
-        _document_title(other.document),
+        links.statement_url(other),
+        links.title(other.document),
         other.citation,
     )
 
