@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from missions.models import Statement, Status
 from missions.reading import reports
-from missions.reading.diffs import compare
+from missions.reading.diffs import compare, timeline
 from missions.reading.supersession import supersession_mismatches
 from missions.web.formatting import EN_DASH
 from tests import factories
@@ -77,6 +77,58 @@ def test_a_period_pairs_each_statement_with_the_one_before_at_its_edges(
 
     assert [names[e.statement] for e in entries] == expected
     assert all(e.previous == before[e.statement] for e in entries)
+
+
+def test_a_statement_superseded_on_a_day_with_no_row_shown_is_passed_over(db):
+    contribution = factories.contribution()
+    january, february, march = (
+        factories.statement(
+            contribution=contribution, document=factories.document(date=day), military=n
+        )
+        for n, day in enumerate((date(2025, 1, 10), date(2025, 2, 10), date(2025, 3, 10)), 1)
+    )
+
+    # January's statement was superseded in February, whose row is not on this page.
+    shown = reports.changes(date(2025, 1, 1), date(2025, 3, 31), only=[march.pk])
+
+    assert pairs(shown) == [(march, february)]
+    assert pairs(reports.changes(date(2025, 1, 1), date(2025, 3, 31))) == [
+        (january, None),
+        (february, january),
+        (march, february),
+    ]
+
+
+def test_the_download_streams_the_same_entries_as_the_page_reads_them(db, monkeypatch):
+    """Read two statements at a time, across days, documents of one day and contributions."""
+    monkeypatch.setattr(reports, "EXPORT_CHUNK_ROWS", 2)
+    days = [date(2024, 12, 1), date(2025, 1, 10), APRIL_4, APRIL_4, date(2025, 5, 23)]
+    documents = [factories.document(date=day) for day in days]
+    for n in range(6):
+        contribution = factories.contribution(name=f"unit {n}")
+        # Each contribution in a different subset of the documents, so that some have no
+        # statement before the period, some two on 4 April, and some skip a day.
+        for position, document in enumerate(documents):
+            if (n + position) % 3:
+                factories.statement(
+                    contribution=contribution, document=document, military=n * 10 + position
+                )
+    first, last = date(2025, 1, 1), date(2025, 5, 31)
+
+    streamed = list(reports.stream_changes(first, last))
+    streamed_set = {e.statement for e in streamed}
+
+    assert [(e.statement, e.previous, e.changes) for e in streamed] == [
+        (e.statement, e.previous, e.changes) for e in reports.changes(first, last)
+    ]
+    assert len(streamed) == Statement.objects.filter(document_date__gte=first).count() > 10
+    # The same pairs as the mission pages' timeline, which pairs whole histories in memory.
+    whole = {e.statement: e.previous for e in timeline(Statement.objects.all())}
+    assert {e.statement: e.previous for e in streamed} == {
+        statement: previous for statement, previous in whole.items() if statement in streamed_set
+    }
+    assert sum(e.previous is None for e in streamed) >= 1
+    assert list(supersession_mismatches()) == []
 
 
 def test_the_statement_before_is_read_with_its_compared_fields_only_unless_asked_whole(same_day):

@@ -110,11 +110,21 @@ def activity_on(model: type[Statement], day: date) -> Case:
     )
 
 
-def _in_read_transaction(chunks: Iterator[T], using: str) -> Iterator[T]:
-    """``chunks`` read inside one transaction, with the export's cursor planning (PostgreSQL).
+def in_read_transaction(chunks: Iterator[T], using: str) -> Iterator[T]:
+    """``chunks`` read inside one transaction, with the export's cursor planning, on
+    PostgreSQL (elsewhere, or already in a transaction, as they are).
 
+    Outside a transaction Django declares a server-side cursor ``WITH HOLD``, and PostgreSQL
+    then computes every row before it returns the first (62 s at a million contributions).
     The transaction lasts while the download streams and ends when it is read to the end or
     closed (a client that hangs up): it only reads, so either way nothing is written."""
+    connection = connections[using]
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return chunks
+    return _read_transaction(chunks, using)
+
+
+def _read_transaction(chunks: Iterator[T], using: str) -> Iterator[T]:
     with transaction.atomic(using=using):
         with connections[using].cursor() as cursor:
             # SET LOCAL: for this transaction only, so a pooled connection keeps its defaults.
@@ -281,11 +291,9 @@ class StatementQuerySet(models.QuerySet["Statement"]):
         every row before it returns the first (62 s at a million contributions). Inside it the
         cursor is planned for its first rows (``EXPORT_CURSOR_SETTINGS``).
         """
-        chunks = _converted_columns(self.values_list(*fields), chunk_size)
-        connection = connections[self.db]
-        if connection.vendor != "postgresql" or connection.in_atomic_block:
-            return chunks
-        return _in_read_transaction(chunks, self.db)
+        return in_read_transaction(
+            _converted_columns(self.values_list(*fields), chunk_size), self.db
+        )
 
     def export_rows(
         self, fields: Sequence[str], chunk_size: int = EXPORT_CHUNK_ROWS

@@ -9,6 +9,7 @@ point.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import cast
@@ -22,7 +23,11 @@ from missions.reading.diffs import (
     TimelineEntry,
     compare,
 )
-from missions.reading.querysets import StatementQuerySet
+from missions.reading.querysets import (
+    EXPORT_CHUNK_ROWS,
+    StatementQuerySet,
+    in_read_transaction,
+)
 from missions.reading.remaining import statement_time_left
 from missions.reading.summaries import (
     APART_LABELS,
@@ -110,8 +115,9 @@ def changes_in_period(first: date, last: date) -> StatementQuerySet:
 def changes(
     first: date, last: date, only: list[int] | None = None, *, whole_rows: bool = False
 ) -> list[TimelineEntry]:
-    """Every statement from a document dated ``first`` to ``last``, with the one before it;
-    with ``only`` (statement ids, e.g. one page of ``changes_in_period``), just those.
+    """Every statement from a document dated ``first`` to ``last``, with the one before it, in
+    the report's order (``CHANGES_ORDER``); with ``only`` (statement ids, e.g. one page of
+    ``changes_in_period``), just those.
 
     "Before" is the contribution's previous statement, whatever its date, so that the first
     statement in the period is compared with what stood before the period began. Two queries:
@@ -123,47 +129,45 @@ def changes(
     in_period = Statement.objects.published_between(first, last)
     if only is not None:
         in_period = in_period.filter(pk__in=only)
-    rows = in_period.with_related() if whole_rows else in_period.with_citations()
-    shown = list(rows.order_by())
-    before = _previous_statements(shown, in_period, first, last, whole_rows)
-    shown_values: dict[tuple, str] = {}
-    entries = []
-    for statement in shown:
-        previous = before.get(statement.pk)
-        entries.append(
-            TimelineEntry(statement, previous, compare(previous, statement, shown_values))
-        )
-    entries.sort(
-        key=lambda entry: (
-            entry.statement.document_date,
-            entry.statement.document_id,
-            entry.statement.contribution.mission.name,
-            entry.statement.contribution.name,
-        )
+    return list(_entries(in_period, first, last, whole_rows=whole_rows, chunk_size=None))
+
+
+def stream_changes(first: date, last: date) -> Iterator[TimelineEntry]:
+    """``changes(first, last)``, read and compared a few hundred statements at a time, for a
+    download: the same two queries, streamed, so that memory stays flat and the first row comes
+    at once, whatever the period holds."""
+    entries = _entries(
+        Statement.objects.published_between(first, last),
+        first,
+        last,
+        whole_rows=False,
+        chunk_size=EXPORT_CHUNK_ROWS,
     )
-    return entries
+    return in_read_transaction(entries, Statement.objects.db)
 
 
-def _previous_statements(
-    shown: list[Statement],
+def _entries(
     in_period: StatementQuerySet,
     first: date,
     last: date,
+    *,
     whole_rows: bool,
-) -> dict[int, Statement]:
-    """Each of the ``shown`` statements (of ``in_period``) -> the statement of its contribution
-    just before it, when it had one.
+    chunk_size: int | None,
+) -> Iterator[TimelineEntry]:
+    """The entries of ``in_period``'s statements, in the report's order, each paired with the
+    statement of its contribution just before it (when it had one).
 
     A statement's ``superseded_on`` is the date of the next one (``missions.reading.supersession``,
     kept on every write), so the statements superseded within the period are exactly those
-    that stand before one of the period's: read those (not the contributions' whole history),
-    and pair each statement with the latest of them, in the order of every timeline (document
-    date, then document), that its contribution had when its own document came."""
+    that stand before one of the period's: those are read (not the contributions' whole
+    history), in the order of that date, beside the period's statements in the order of theirs,
+    and only one day's are held at a time. ``chunk_size``: read both through iterators."""
+    rows = in_period.with_related() if whole_rows else in_period.with_citations()
     candidates = Statement.objects.filter(
         contribution__in=in_period.values("contribution"),
         superseded_on__gte=first,
         superseded_on__lte=last,
-    ).order_by()
+    ).order_by("superseded_on")
     if whole_rows:
         candidates = candidates.with_related()
     else:
@@ -172,25 +176,36 @@ def _previous_statements(
         candidates = candidates.only(
             *COMPARED_READS, "contribution", "document", "document_date", "superseded_on"
         )
-    superseded: dict[tuple[int, date], list[Statement]] = defaultdict(list)
-    for candidate in candidates:
-        superseded[(candidate.contribution_id, cast(date, candidate.superseded_on))].append(
-            candidate
-        )
-    before = {}
-    for statement in shown:
-        # Those superseded on its date: the one before it, and any earlier the same day's.
+    ordered = rows.order_by(*CHANGES_ORDER)
+    statements = iter(ordered) if chunk_size is None else ordered.iterator(chunk_size)
+    superseded = iter(candidates) if chunk_size is None else candidates.iterator(chunk_size)
+    waiting = next(superseded, None)
+    day: date | None = None
+    # The statements superseded on ``day``, by contribution: for a statement of that day, the
+    # one just before it and, when a document of the same day came first, that one's
+    # predecessor too.
+    on_day: dict[int, list[Statement]] = defaultdict(list)
+    shown_values: dict[tuple, str] = {}
+    for statement in statements:
+        if statement.document_date != day:
+            day = statement.document_date
+            on_day = defaultdict(list)
+            while waiting is not None and cast(date, waiting.superseded_on) <= day:
+                if waiting.superseded_on == day:
+                    on_day[waiting.contribution_id].append(waiting)
+                waiting = next(superseded, None)
         place = (statement.document_date, statement.document_id)
         earlier = [
             candidate
-            for candidate in superseded.get(
-                (statement.contribution_id, statement.document_date), ()
-            )
+            for candidate in on_day.get(statement.contribution_id, ())
             if (candidate.document_date, candidate.document_id) < place
         ]
-        if earlier:
-            before[statement.pk] = max(earlier, key=lambda c: (c.document_date, c.document_id))
-    return before
+        previous = max(earlier, key=_timeline_place) if earlier else None
+        yield TimelineEntry(statement, previous, compare(previous, statement, shown_values))
+
+
+def _timeline_place(statement: Statement) -> tuple[date, int]:
+    return statement.document_date, statement.document_id
 
 
 # --- Transcription fixes: a statement edited after it was recorded ---------------------------

@@ -9,7 +9,7 @@ bytes.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 
 from django.db.models import Q, QuerySet
@@ -140,7 +140,7 @@ CHANGES_COLUMNS: dict[str, Column[TimelineEntry]] = {
 }
 
 
-def changes_export(entries: list[TimelineEntry]) -> Export:
+def changes_export(entries: Iterable[TimelineEntry]) -> Export:
     return export_of("changes", entries, CHANGES_COLUMNS)
 
 

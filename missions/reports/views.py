@@ -107,7 +107,8 @@ class ChangesView(ReportView):
         return {"from": first, "to": last}
 
     def export(self, params: dict[str, Any], today: date) -> Export:
-        return report_exports.changes_export(reports.changes(*pages.changes_period(params, today)))
+        first, last = pages.changes_period(params, today)
+        return report_exports.changes_export(reports.stream_changes(first, last))
 
     def page_context(self, params: dict[str, Any], today: date) -> dict[str, Any]:
         return pages.changes_page(params, today)
