@@ -14,9 +14,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
-from missions.exports import writers
+from missions.exports import xlsx as writers
 from missions.exports.files import Export, ExportFormat, export_response
-from missions.exports.writers import write_workbook
+from missions.exports.xlsx import write_workbook
 
 HEADER = ["text", "number", "when"]
 
@@ -211,8 +211,9 @@ def test_it_closes_the_download_spool_when_the_rows_fail(temp_folder, monkeypatc
     with pytest.raises(RuntimeError):
         export_response(export, ExportFormat.XLSX, date(2026, 1, 1))
 
-    assert len(opened) == 1
-    assert opened[0].closed
+    # The download's spool and the writer's file of rows: both closed (and so gone).
+    assert len(opened) == 2
+    assert all(spool.closed for spool in opened)
     assert list(temp_folder.iterdir()) == []
 
 
@@ -232,3 +233,30 @@ def test_it_closes_the_download_spool_when_the_client_goes_away(db, temp_folder,
     assert first.startswith(b"PK")
     assert opened[0].closed
     assert list(temp_folder.iterdir()) == []
+
+
+def test_no_file_on_disk_holds_the_exported_rows_while_they_are_written(temp_folder):
+    # A worker killed mid-export must leave no file with the rows behind (issue 11): the rows go
+    # to an unnamed temporary file, which the kernel removes with the process.
+    seen_on_disk = []
+
+    def rows():
+        for i in range(3000):
+            if i == 2500:
+                for path in temp_folder.rglob("*"):
+                    if path.is_file():
+                        seen_on_disk.append((path.name, b"secret row 1000" in path.read_bytes()))
+            yield [f"secret row {i}", i, None]
+
+    sheet = read(written(rows()))
+
+    assert sheet.cell(1002, 1).value == "secret row 1000"
+    assert not any(holds for _name, holds in seen_on_disk), seen_on_disk
+
+
+def test_the_target_is_left_untouched_when_the_rows_fail():
+    target = io.BytesIO(b"before")
+    with pytest.raises(RuntimeError, match="went away"):
+        write_workbook("sheet", HEADER, [9, 9, 9], failing_rows(3000), target)
+
+    assert target.getvalue() == b"before"

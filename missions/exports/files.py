@@ -31,7 +31,8 @@ from django.utils.translation import gettext_lazy as _
 
 from missions.columns import REGISTRY, choice_labels
 from missions.columns import Column as StatementColumn
-from missions.exports.writers import Cell, Row, csv_chunks, write_workbook
+from missions.exports.writers import Cell, Row, csv_chunks
+from missions.exports.xlsx import write_workbook
 
 if TYPE_CHECKING:
     from django.utils.functional import Promise
