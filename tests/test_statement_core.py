@@ -14,6 +14,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from missions.models import SourceDocument, Statement, StatementKind
@@ -377,6 +378,34 @@ def test_it_finds_and_repairs_a_wrong_stored_value(line):
     out = io.StringIO()
     call_command("check_statements", stdout=out)
     assert "3 statements checked; stored lines of time are right." in out.getvalue()
+
+
+def test_it_refreshes_many_contributions_in_one_update_on_postgresql(db):
+    # 501 contributions: two chunks of 500 on SQLite (bounded parameter lists), one
+    # statement with an array parameter on PostgreSQL. Either way every line is right.
+    statements = factories.portfolio(501)
+    later = factories.document(date=date(2025, 6, 1))
+    Statement.objects.bulk_create(
+        [
+            Statement(
+                contribution_id=s.contribution_id,
+                document=later,
+                document_date=later.date,
+                status=s.status,
+            )
+            for s in statements
+        ]
+    )
+    with CaptureQueriesContext(connection) as queries:
+        changed = refresh_supersession({s.contribution_id for s in statements})
+
+    updates = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("UPDATE")]
+    assert len(updates) == (1 if connection.vendor == "postgresql" else 2)
+    assert changed == 501
+    assert {s.superseded_on for s in Statement.objects.filter(document__date=date(2025, 4, 4))} == {
+        date(2025, 6, 1)
+    }
+    assert supersession_mismatches() == []
 
 
 def test_it_keeps_the_line_after_restore(real_data, tmp_path):

@@ -233,8 +233,13 @@ class Registry:
         self.statements: dict[tuple[Target, Target], Target] = {}
         documents = {t.instance.pk: t for t in self.documents.values() if isinstance(t, Target)}
         contributions = {t.instance.pk: t for t in self.contributions.values()}
-        for chunk in _chunks(contributions):
-            for statement in Statement.objects.filter(contribution_id__in=chunk):
+        # Only a statement of a document the file names can be one of its rows: the others
+        # (most of a contribution's history) are not read. With no such document, none is.
+        statements = Statement.objects.all()
+        if len(documents) <= CHUNK:
+            statements = statements.filter(document_id__in=documents)
+        for chunk in _chunks(contributions if documents else ()):
+            for statement in statements.filter(contribution_id__in=chunk):
                 document = documents.get(statement.document_id)
                 if document is not None:
                     owner = contributions[statement.contribution_id]
