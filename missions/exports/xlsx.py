@@ -48,7 +48,7 @@ ZIP_LEVEL = 3
 # Rows are written to the temporary file this many at a time: one write per row costs more
 # than the row; a batch keeps memory bounded all the same.
 ROWS_PER_WRITE = 200
-COPY_BUFFER = 1 << 20
+COPY_BUFFER = 1 << 16
 
 
 def write_workbook(
