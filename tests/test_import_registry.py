@@ -67,4 +67,3 @@ def test_it_reads_no_statement_when_every_document_is_new(history, loaded):
 
     assert [r.verdict for r in plan.rows] == [Verdict.NEW]
     assert loaded == []
-

@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
-from missions.exports import xlsx as writers
+from missions.exports import xlsx
 from missions.exports.files import Export, ExportFormat, export_response
 from missions.exports.xlsx import write_workbook
 
@@ -71,7 +71,7 @@ def test_it_reads_back_each_kind_of_cell(cell, expected):
 def test_it_writes_a_repeated_text_the_same_in_every_row_whatever_its_cache_holds(monkeypatch):
     # Text cells are kept escaped by value, a few at a time: a text seen again, still kept or
     # dropped since, reads the same (escaped, formula-quoted), and memory stays bounded.
-    monkeypatch.setattr(writers, "TEXT_CACHE_SIZE", 2)
+    monkeypatch.setattr(xlsx, "TEXT_CACHE_SIZE", 2)
     texts = ["=1+1", "a & <b>", "plain", " padded ", "y" * 500]
     rows = [[text, 1, None] for text in texts * 3]
 
@@ -79,7 +79,7 @@ def test_it_writes_a_repeated_text_the_same_in_every_row_whatever_its_cache_hold
 
     expected = ["'=1+1", "a & <b>", "plain", " padded ", "y" * 500] * 3
     assert [sheet.cell(row, 1).value for row in range(2, 2 + len(rows))] == expected
-    cells = writers._CellWriter(date_style=0)
+    cells = xlsx._CellWriter(date_style=0)
     for number, row in enumerate(rows, start=2):
         cells.row_xml(row, number)
         assert len(cells.bodies) <= 2

@@ -15,9 +15,10 @@ Why not xlsxwriter all the way: its per-cell API costs about 5 microseconds a ce
 checks, a cell tuple, escaping), which caps an export of 19 columns at some 10,000 rows a second,
 and it deflates at zlib's default level 6, which on this XML takes twice the time of level 3 for
 a file 15% smaller. What is relied on from xlsxwriter beyond its API: the worksheet's
-``dim_*`` attributes (the used range the dimension and the autofilter are written from) and its
-escaping helpers; hence the pin, and tests that compare the sheet with xlsxwriter's own and read
-every kind of cell back with openpyxl.
+``dim_*`` attributes (the used range the dimension and the autofilter are written from),
+``Format._get_xf_index`` (a style's number), ``Worksheet._opt_close`` (to close its files on an
+error) and its escaping helpers; hence the pin, and tests that compare the sheet with
+xlsxwriter's own and read every kind of cell back with openpyxl.
 """
 
 from __future__ import annotations
