@@ -3,6 +3,7 @@ only, so measuring needs nothing the tracker itself does not install."""
 
 from __future__ import annotations
 
+import http.client
 import http.cookiejar
 import re
 import time
@@ -159,7 +160,9 @@ class Session:
                         parts.append(chunk)
                     if stop_after_lines and lines >= stop_after_lines:
                         break
-        except (OSError, urllib.error.URLError) as exc:  # refused, reset, timed out
+        # Refused, reset, timed out, or cut off mid-body (a streamed download whose server
+        # lost its database: the chunked body ends without its last chunk, IncompleteRead).
+        except (OSError, http.client.HTTPException) as exc:
             elapsed = time.perf_counter() - start
             return Response(status=0, ttfb=elapsed, seconds=elapsed, error=repr(exc))
         result.seconds = time.perf_counter() - start

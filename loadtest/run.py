@@ -264,6 +264,7 @@ def summarize(shared: Shared, restart: dict[str, float], args: argparse.Namespac
             "p99_ms": _percentile(times, 0.99),
         }
     errors = [r for r in records if r.outcome == "error"]
+    crashes = [r for r in records if r.outcome == "crash"]
     results: dict[str, Any] = {
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "users": args.users,
@@ -273,6 +274,7 @@ def summarize(shared: Shared, restart: dict[str, float], args: argparse.Namespac
         "requests": len(records),
         "requests_per_second": len(records) / args.duration,
         "logins": {"count": len(logins), "errors": [r.detail for r in logins if r.outcome != "ok"]},
+        "crashes": [f"{r.kind} at {r.start:.1f}s: {r.detail}" for r in crashes],
         "kinds": kinds,
         "saves": {
             outcome: sum(s.outcome == outcome for s in shared.saves)
@@ -319,6 +321,8 @@ def answered_statuses(records: list) -> dict[str, int]:
 def verdict(results: dict, args: argparse.Namespace) -> list[str]:
     """Why the run fails; empty when it passes."""
     failures = [f"login failed: {detail}" for detail in results["logins"]["errors"]]
+    # A task that raised measured nothing and stopped its user's load until the next task.
+    failures += [f"a simulated user's task crashed: {crash}" for crash in results["crashes"]]
     restart = results["restart"]
     if restart:
         client_errors = {

@@ -10,6 +10,7 @@ import random
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -35,7 +36,7 @@ class Record:
     start: float  # seconds since the run began
     seconds: float
     status: int
-    outcome: str  # ok, conflict or error
+    outcome: str  # ok, conflict, error, or crash (the task itself failed: a harness fault)
     detail: str = ""
 
 
@@ -120,8 +121,18 @@ class SimulatedUser(threading.Thread):
             return
         self.go.wait()
         while time.monotonic() < self.shared.deadline:
-            self.rng.choices(self.tasks, self.weights)[0]()
+            self.attempt(self.rng.choices(self.tasks, self.weights)[0])
             time.sleep(self.rng.uniform(*self.shared.think))
+
+    def attempt(self, task: Callable[[], None]) -> None:
+        """Do one task; one that raises is recorded as a crash, which fails the run
+        (``run.verdict``), and the user goes on instead of quietly taking its load away."""
+        started = self.shared.now()
+        try:
+            task()
+        except Exception as exc:
+            seconds = self.shared.now() - started
+            self.shared.add(Record(task.__name__, started, seconds, 0, "crash", repr(exc)))
 
     # -- what users do ----------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ import argparse
 
 from loadtest.locks import summarize_samples
 from loadtest.run import summarize, verdict
-from loadtest.users import Record, Save, Shared
+from loadtest.users import Record, Save, Shared, SimulatedUser
 
 RESTART = {"restart_started": 30.0, "restart_returned": 33.0, "database_back": 34.0}
 
@@ -76,3 +76,26 @@ def test_no_samples_is_no_wait_not_a_division_by_zero():
     assert summary["waiting_version_share"] == 0
     assert summary["most_waiting_version"] == 0
     assert summary["longest_version_wait_s"] == 0
+
+
+def test_a_task_that_raises_is_recorded_as_a_crash_and_fails_the_run():
+    shared = Shared(["http://a", "http://b"], "pw", {}, 0.0, 60.0, (1.0, 5.0))
+    user = SimulatedUser(shared, "analyst1", analyst=False, seed=1)
+    done = []
+
+    def csv_export() -> None:
+        raise ValueError("no such column")
+
+    user.attempt(csv_export)
+    user.attempt(lambda: done.append("next task"))  # the user goes on
+    assert done == ["next task"]
+    [crash] = shared.records
+    assert (crash.kind, crash.status, crash.outcome) == ("csv_export", 0, "crash")
+    assert crash.detail == "ValueError('no such column')"
+    results = _run([crash])
+    assert results["crashes"] == [f"csv_export at {crash.start:.1f}s: ValueError('no such column')"]
+    assert results["errors"] == 0
+    assert results["verdict"] == [
+        f"a simulated user's task crashed: csv_export at {crash.start:.1f}s: "
+        "ValueError('no such column')"
+    ]
