@@ -5,19 +5,21 @@ picture nobody can read and a page of megabytes, so beyond ``TIMELINE_MAX_BARS``
 draws only what matters for a briefing (what runs today or starts or ends within
 ``HORIZON_MONTHS``, soonest end first) and says how many it shows out of how many, with links to
 the table for the rest. The "ending soon" lists are capped the same way. Every choice is an
-``ORDER BY`` with a ``LIMIT``; the counts come from a window function in the same query, so the
-page runs the same number of queries whatever the number of rows. "Today" is passed in.
+``ORDER BY`` with a ``LIMIT``, and the counts of what was left out are one aggregate over the
+statement table alone, so the page runs the same number of queries whatever the number of rows.
+(A window count in the query of the rows made the database join every matching row to keep 60:
+the timeline took 14 s at 1,000,000 contributions on PostgreSQL, the ending lists 2.8 s.)
+"Today" is passed in.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, TypedDict, cast
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, F, Q
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -28,14 +30,6 @@ from missions.models import Statement
 from missions.reading import reports
 from missions.reading.querysets import NOT_STARTED, active_condition
 from missions.web.filters import DateInput
-
-if TYPE_CHECKING:
-    from django_stubs_ext import WithAnnotations
-
-
-class _Matching(TypedDict):
-    matching: int
-
 
 # More bars than this do not fit a picture one can read on a page or a slide.
 TIMELINE_MAX_BARS = 60
@@ -110,7 +104,8 @@ def timeline_rows(total: int, day: date) -> TimelineRows:
     """The statements the timeline draws on ``day``: each commitment in force then that runs
     that day or starts later (ended ones and those that commit to nothing are not on a picture
     of what is deployed), out of ``total`` such contributions (the caller knows that number
-    already, from the summaries): one query either way."""
+    already, from the summaries). One query when they all fit the picture; else three: how many
+    matter for a briefing, the soonest-ending of them, and the open-ended ones that follow."""
     in_force = Statement.objects.as_of(day).with_related()
     running_or_later = active_condition(Statement, day) | Q(start_date__gt=day) & ~Q(
         status__in=Statement.NOT_COMMITTED
@@ -123,14 +118,16 @@ def timeline_rows(total: int, day: date) -> TimelineRows:
     relevant = in_force.filter(
         active_condition(Statement, day) | soon & ~Q(status__in=Statement.NOT_COMMITTED)
     )
-    rows = list(
-        relevant.annotate(matching=Window(Count("pk"))).order_by(*SOONEST_END_FIRST)[
-            :TIMELINE_MAX_BARS
-        ]
-    )
-    # Every row carries the same window count of the rows that matched.
-    matching = cast("WithAnnotations[Statement, _Matching]", rows[0]).matching if rows else 0
-    return TimelineRows(rows, total=total, matching=matching, capped=True)
+    matching = relevant.count()
+    # Each of these ends on the day or later, or never: one that runs on the day has not ended
+    # before it, and one that starts within the horizon ends after its start (the named
+    # constraint missions_statement_end_not_before_start). So the dated ones are read along the
+    # end-date index from the day on, and stop after the picture's worth; the open-ended ones
+    # come last, as SOONEST_END_FIRST puts them.
+    dated = relevant.filter(end_date__gte=day).order_by(*SOONEST_END_FIRST)
+    open_ended = relevant.filter(end_date__isnull=True).order_by(*SOONEST_END_FIRST[1:])
+    rows = list(dated[:TIMELINE_MAX_BARS]) + list(open_ended[:TIMELINE_MAX_BARS])
+    return TimelineRows(rows[:TIMELINE_MAX_BARS], total=total, matching=matching, capped=True)
 
 
 @dataclass(frozen=True)
@@ -158,20 +155,17 @@ class EndingList:
 
 def ending_lists(today: date, months: tuple[int, ...] = EXPIRING_MONTHS) -> list[EndingList]:
     """The mandates ending within each of ``months``, soonest first, at most ``ENDING_MAX_ROWS``
-    each, with how many there are in all: one query for every list.
+    each, with how many there are in all: two queries for every list together.
 
     Soonest first, a shorter horizon's list is the start of the longest one's, so the longest
-    list's first rows serve them all; a window count per horizon gives each list's total.
+    list's first rows serve them all; one aggregate counts each horizon's total.
     """
-    counts = {
-        f"within_{n}": Window(Count("pk", filter=Q(end_date__lte=add_months(today, n))))
-        for n in months
-    }
-    fetched = list(
-        reports.expiring(Statement.objects.all(), max(months), today)
-        .annotate(**counts)
-        .order_by(*SOONEST_END_FIRST)[:ENDING_MAX_ROWS]
+    expiring = reports.expiring(Statement.objects.all(), max(months), today)
+    # Counted over the statement table alone (no row is joined to be counted), in one query.
+    counts = expiring.order_by().aggregate(
+        **{f"within_{n}": Count("pk", filter=Q(end_date__lte=add_months(today, n))) for n in months}
     )
+    fetched = list(expiring.order_by(*SOONEST_END_FIRST)[:ENDING_MAX_ROWS])
     labels = status_labels()
     lists = []
     for n in months:
@@ -182,6 +176,6 @@ def ending_lists(today: date, months: tuple[int, ...] = EXPIRING_MONTHS) -> list
             for s in fetched
             if s.end_date is not None and s.end_date <= horizon
         ]
-        count = getattr(fetched[0], f"within_{n}") if fetched else 0
+        count = counts[f"within_{n}"]
         lists.append(EndingList(n, rows, count))
     return lists
