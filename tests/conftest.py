@@ -2,11 +2,58 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.core.management import call_command
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.db import connections
 from django.test import Client
+from django.test.testcases import LiveServerThread
 from django.utils import translation
+
+
+class OneRequestAtATimeOnSQLite(ThreadedWSGIServer):
+    """The live server of the browser tests, answering one request at a time on SQLite.
+
+    The test database is SQLite in memory with a shared cache, which every request thread
+    opens a connection to. Django's threaded live server lets those threads use it at once when
+    the browser sends a request while another is being answered. On 2026-12-03 the suite hung
+    for good in a browser test twice. The second time, ``faulthandler_timeout`` printed the
+    stacks: two request threads stood inside ``execute`` for minutes, one reading the admin's
+    date drill-down, the other saving the session. Connections are still accepted in threads,
+    so a browser's idle pre-opened socket blocks nobody; only the application runs under one
+    lock, its response body included. On PostgreSQL nothing is serialised.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.one_at_a_time = threading.Lock() if connections["default"].vendor == "sqlite" else None
+
+    def get_app(self) -> Callable:
+        app = super().get_app()
+        lock = self.one_at_a_time
+        if lock is None:
+            return app
+
+        def serialised(environ: dict, start_response: Callable) -> Iterable[bytes]:
+            with lock:
+                response = app(environ, start_response)
+                try:
+                    # The body is read here (a streamed export reads the database as it goes).
+                    return list(response)
+                finally:
+                    close = getattr(response, "close", None)
+                    if close is not None:
+                        close()
+
+        return serialised
+
+
+LiveServerThread.server_class = OneRequestAtATimeOnSQLite
 
 
 @pytest.fixture(autouse=True)
