@@ -9,7 +9,9 @@ import urllib.request
 import pytest
 from django.db import connection
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# As the browser tests: a real transaction, and the migrated state (content types, roles) put
+# back after it, so that later tests that restore it find it as they left it.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_it_serialises_requests_on_sqlite_only(live_server):
