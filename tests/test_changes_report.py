@@ -8,11 +8,13 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from missions.models import Statement, Status
 from missions.reading import reports
 from missions.reading.diffs import compare, timeline
 from missions.reading.supersession import supersession_mismatches
+from missions.web.cells import change_rows
 from missions.web.formatting import EN_DASH
 from tests import factories
 
@@ -255,3 +257,48 @@ def test_it_writes_every_cell_of_a_correction_and_of_a_first_statement(viewer_cl
         f'<td><a href="/missions/{mission.pk}/">Aspides</a></td><td>staff &lt;officers&gt;</td>'
         "<td><ul><li>End: end of May 2025 → end of June 2028</li></ul></td></tr>"
     )
+
+
+def test_a_page_reads_only_what_its_rows_show_and_writes_them_without_a_query(
+    same_day, django_assert_num_queries
+):
+    _march, letter, answers = same_day
+
+    entries = reports.changes(APRIL_4, APRIL_4, only=[letter.pk, answers.pk])
+
+    statement = entries[0].statement
+    # The quote, notes and timestamps of the statement, of its document and of its mission are
+    # never shown on a row: not read (157 columns a row when every joined table was read whole).
+    assert {"quote", "notes", "created_at", "inference_note"} <= statement.get_deferred_fields()
+    assert {"url", "notes", "created_at"} <= statement.document.get_deferred_fields()
+    assert {"mandate", "total_strength"} <= statement.contribution.mission.get_deferred_fields()
+    with django_assert_num_queries(0):
+        html = change_rows(entries)
+    assert html.count("<tr>") == 2
+    assert "Military: 1 → 2" in html and "Military: 2 → 3" in html
+
+
+def test_every_value_a_change_shows_is_escaped_as_django_escapes_it_on_every_row(db):
+    raw = "troops <b>if</b> asked & \"agreed\" 'soon'"
+    contribution = factories.contribution(name="unit & <i>co</i>")
+    before = factories.statement(
+        contribution=contribution, document=factories.document(date=date(2025, 3, 1))
+    )
+    rows = [
+        factories.statement(
+            contribution=other, document=factories.document(date=APRIL_4), conditions=raw
+        )
+        for other in (contribution, factories.contribution(mission=contribution.mission))
+    ]
+    factories.statement(contribution=rows[1].contribution, document=before.document)
+
+    html = change_rows(reports.changes(APRIL_4, APRIL_4, only=[row.pk for row in rows]))
+
+    item = f"<li>Conditions: {EN_DASH} → {escape(raw)}</li>"
+    assert (
+        escape(raw)
+        == "troops &lt;b&gt;if&lt;/b&gt; asked &amp; &quot;agreed&quot; &#x27;soon&#x27;"
+    )
+    assert html.count(item) == 2
+    assert f"<td>{escape(contribution.name)}</td>" in html
+    assert "<b>" not in html and "<i>" not in html

@@ -7,7 +7,8 @@ their before/after values from here, so the two can never disagree.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
@@ -45,9 +46,12 @@ class ComparedField:
     # The model fields ``show`` reads: where they are equal, so is what it shows, and the
     # (translated, formatted) values need not be made at all.
     reads: tuple[str, ...]
+    # The values of ``reads`` (one value for one field, a tuple for several): made in C, as a
+    # page compares a hundred statements field by field.
+    raw: Callable[[Statement], Any] = field(init=False, repr=False, compare=False)
 
-    def raw(self, statement: Statement) -> tuple[Any, ...]:
-        return tuple(getattr(statement, name) for name in self.reads)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "raw", attrgetter(*self.reads))
 
 
 _FIGURES = ("total", "military", "civilian", "police", "qualifier")
@@ -93,23 +97,31 @@ def compare(
     by the values it reads: a timeline compares many statements with the same status, dates and
     figures, and writing those out (translated, formatted) is most of a comparison's cost."""
     changes = []
-    for field in COMPARED_FIELDS:
-        if before is not None and field.raw(before) == field.raw(after):
-            continue
-        old = _show(field, before, shown) if before is not None else ""
-        new = _show(field, after, shown)
+    for compared in COMPARED_FIELDS:
+        new_raw = compared.raw(after)
+        if before is None:
+            old = ""
+        else:
+            old_raw = compared.raw(before)
+            if old_raw == new_raw:
+                continue
+            old = _show(compared, before, old_raw, shown)
+        new = _show(compared, after, new_raw, shown)
         if old != new:
-            changes.append(FieldChange(field.key, _label(field, shown), old, new))
+            changes.append(FieldChange(compared.key, _label(compared, shown), old, new))
     return changes
 
 
-def _show(field: ComparedField, statement: Statement, shown: dict[tuple, str] | None) -> str:
+def _show(
+    compared: ComparedField, statement: Statement, raw: Any, shown: dict[tuple, str] | None
+) -> str:
+    """What ``statement`` shows for ``compared``, whose values are ``raw``."""
     if shown is None:
-        return field.show(statement)
-    key = (field.key, field.raw(statement))
+        return compared.show(statement)
+    key = (compared.key, raw)
     value = shown.get(key)
     if value is None:
-        value = shown[key] = field.show(statement)
+        value = shown[key] = compared.show(statement)
     return value
 
 

@@ -112,6 +112,28 @@ def changes_in_period(first: date, last: date) -> StatementQuerySet:
     return Statement.objects.published_between(first, last).order_by(*CHANGES_ORDER)
 
 
+# What a page's row shows besides what is compared (``missions.web.cells.change_rows`` and its
+# source link): the page reads no other column of the six tables its rows join (157 columns a
+# row otherwise, each converted to Python and most never shown).
+_SHOWN_DOCUMENT = ("dossier", "number", "title", "date", "date_inferred")
+CHANGE_ROW_READS: tuple[str, ...] = (
+    *COMPARED_READS,
+    "contribution__name",
+    "contribution__mission__name",
+    "contribution__mission__acronym",
+    "document_date",
+    "superseded_on",
+    "kind",
+    "location",
+    *(f"document__{name}" for name in _SHOWN_DOCUMENT),
+    *(
+        f"{other}__{path}"
+        for other in ("corrects", "corrected_by")
+        for path in ("location", *(f"document__{name}" for name in _SHOWN_DOCUMENT))
+    ),
+)
+
+
 def changes(
     first: date, last: date, only: list[int] | None = None, *, whole_rows: bool = False
 ) -> list[TimelineEntry]:
@@ -124,20 +146,27 @@ def changes(
     the listed statements with their sources, contributions and missions (what a row shows),
     then the statements they superseded, with only the fields compared. ``whole_rows`` reads
     both with everything a contributions row has (``with_related``; the API gives both in
-    full).
+    full); otherwise a statement reads only what a row of the page shows (``CHANGE_ROW_READS``).
     """
+    if only is not None and not only:
+        return []  # an empty page (or period) asks nothing of the database
     in_period = Statement.objects.published_between(first, last)
     if only is not None:
         in_period = in_period.filter(pk__in=only)
-    return list(_entries(in_period, first, last, whole_rows=whole_rows, chunk_size=None))
+    rows = in_period.with_related() if whole_rows else in_period.with_citations()
+    if not whole_rows:
+        rows = rows.only(*CHANGE_ROW_READS)
+    return list(_entries(in_period, rows, first, last, whole_rows=whole_rows, chunk_size=None))
 
 
 def stream_changes(first: date, last: date) -> Iterator[TimelineEntry]:
     """``changes(first, last)``, read and compared a few hundred statements at a time, for a
     download: the same two queries, streamed, so that memory stays flat and the first row comes
     at once, whatever the period holds."""
+    in_period = Statement.objects.published_between(first, last)
     entries = _entries(
-        Statement.objects.published_between(first, last),
+        in_period,
+        in_period.with_citations(),
         first,
         last,
         whole_rows=False,
@@ -148,6 +177,7 @@ def stream_changes(first: date, last: date) -> Iterator[TimelineEntry]:
 
 def _entries(
     in_period: StatementQuerySet,
+    rows: StatementQuerySet,
     first: date,
     last: date,
     *,
@@ -161,8 +191,8 @@ def _entries(
     kept on every write), so the statements superseded within the period are exactly those
     that stand before one of the period's: those are read (not the contributions' whole
     history), in the order of that date, beside the period's statements in the order of theirs,
-    and only one day's are held at a time. ``chunk_size``: read both through iterators."""
-    rows = in_period.with_related() if whole_rows else in_period.with_citations()
+    and only one day's are held at a time. ``rows``: ``in_period`` with what each entry reads
+    of its statement. ``chunk_size``: read both through iterators."""
     candidates = Statement.objects.filter(
         contribution__in=in_period.values("contribution"),
         superseded_on__gte=first,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from html import escape
 from typing import Any
 
 from django.utils.formats import date_format, localize
@@ -22,7 +23,7 @@ from django.utils.translation import gettext
 
 from missions.columns import Column, Registry, choice_labels, read_path
 from missions.models import SourceDocument, Statement
-from missions.reading.diffs import TimelineEntry
+from missions.reading.diffs import FieldChange, TimelineEntry
 from missions.reading.remaining import statement_time_left
 from missions.web.formatting import (
     EN_DASH,
@@ -221,45 +222,48 @@ def change_rows(entries: Sequence[TimelineEntry]) -> SafeString:
     """The changes report's rows, in one pass: the document's date, the source, the kind (a
     correction in bold, its row marked), mission, contribution, and what changed from the
     contribution's statement before (each field "before -> after", "first statement" when there
-    was none). ``entries`` come from ``reports.changes``, their statements ``with_related``."""
+    was none). ``entries`` come from ``reports.changes``, their statements ``with_citations``."""
     mission_url = url_maker("missions:mission")
     links = SourceLinks()
     first = format_html("<em>{}</em>", gettext("first statement"))
     no_change = conditional_escape(gettext("no change"))
-    # A period's rows share a few dates, kinds and field labels: each is written once.
+    # A page's rows share a few dates and kinds, and many a change ("status: planned ->
+    # extended") and mission: each is written once per page (escaping was most of the time).
     days: dict[date, str] = {}
     kinds: dict[str, str] = {}
-    labels: dict[str, str] = {}
+    items: dict[FieldChange, str] = {}
+    missions: dict[int, str] = {}
     written = []
     for entry in entries:
         statement = entry.statement
         contribution = statement.contribution
         day = days.get(statement.document_date)
         if day is None:
-            day = days[statement.document_date] = date_format(statement.document_date)
+            day = days[statement.document_date] = escape(date_format(statement.document_date))
         kind = kinds.get(statement.kind)
         if kind is None:
-            kind = kinds[statement.kind] = conditional_escape(Statement.Kind(statement.kind).label)
-        correction = entry.is_correction
+            kind = kinds[statement.kind] = escape(str(Statement.Kind(statement.kind).label))
+        mission = missions.get(contribution.mission_id)
+        if mission is None:
+            mission = missions[contribution.mission_id] = (
+                f'<a href="{escape(mission_url(contribution.mission_id))}">'
+                f"{escape(contribution.mission.label)}</a>"
+            )
         changes = "".join(
-            f"<li>{_label(change.label, labels)}: {conditional_escape(change.before or EN_DASH)}"
-            f" \N{RIGHTWARDS ARROW} {conditional_escape(change.after or EN_DASH)}</li>"
+            items.get(change) or items.setdefault(change, _change_item(change))
             for change in entry.changes
         )
+        correction = entry.is_correction
         cells = (
-            conditional_escape(day),
+            day,
             source_link(statement, links),
             f"<strong>{kind}</strong>" if correction else kind,
-            format_html(
-                '<a href="{}">{}</a>',
-                mission_url(contribution.mission_id),
-                contribution.mission.label,
-            ),
-            conditional_escape(contribution.name),
+            mission,
+            escape(contribution.name),
             ("" if entry.previous else first + " ")
             + (f"<ul>{changes}</ul>" if changes else no_change),
         )
-        # Every cell above is escaped or built by format_html.
+        # Every cell above is escaped (``html.escape``, as Django's ``escape``) or made safe.
         written.append(
             ('<tr class="correction">' if correction else "<tr>")
             + "".join(f"<td>{cell}</td>" for cell in cells)
@@ -268,9 +272,9 @@ def change_rows(entries: Sequence[TimelineEntry]) -> SafeString:
     return mark_safe("".join(written))
 
 
-def _label(label: str, written: dict[str, str]) -> str:
-    """A field's label as a list item starts it ("Status"), escaped, once per page."""
-    text = written.get(label)
-    if text is None:
-        text = written[label] = conditional_escape(capfirst(label))
-    return text
+def _change_item(change: FieldChange) -> str:
+    """One change as a list item, "<li>Status: planned -> extended</li>", escaped."""
+    return (
+        f"<li>{escape(capfirst(change.label))}: {escape(change.before or EN_DASH)}"
+        f" \N{RIGHTWARDS ARROW} {escape(change.after or EN_DASH)}</li>"
+    )
