@@ -4,8 +4,13 @@ ending-soon table, every cell exactly."""
 from __future__ import annotations
 
 import re
+from datetime import date
+
+from django.utils.html import escape
 
 from missions.columns import REGISTRY
+from missions.models import Statement
+from missions.web.formatting import source_link
 from tests import factories
 
 NOT_STATED = (
@@ -90,3 +95,34 @@ def test_it_writes_every_cell_of_an_expiring_row_as_of_a_day(viewer_client, real
         'title="Kamerstuk 29521, nr. 497, May 23, 2025">29521-497, answer 11</a></span></td>'
     )
     assert len(cells) == 7
+
+
+def test_a_source_link_escapes_a_typed_title_location_and_correction_as_django_would(db):
+    # A document without a Kamerstuk number is cited by its title, which an analyst typed.
+    typed = factories.document(
+        dossier="", number="", title='Brief <b>"A&B"</b>', date_inferred=True, inference_note="x"
+    )
+    corrected = factories.statement(document=typed, location="p. <4>")
+    fix = factories.statement(
+        contribution=corrected.contribution,
+        document=factories.document(date=date(2025, 5, 23), title="Antwoorden"),
+        kind="correction",
+        corrects=corrected,
+        location="answer 'eleven'",
+    )
+    corrected.refresh_from_db()
+    row = Statement.objects.with_citations().get(pk=corrected.pk)
+
+    link = source_link(row)
+
+    assert link == (
+        f'<a href="/documents/{typed.pk}/#statement-{corrected.pk}" '
+        f'title="{escape(typed.title)}, April 4, 2025">{escape(typed.title)}</a>'
+        f"{escape(', p. <4>')}"
+        ' <span class="label label-inferred">date inferred</span> '
+        '<span class="correction">corrected by '
+        f'<a href="/documents/{fix.document_id}/#statement-{fix.pk}" '
+        f'title="Kamerstuk {fix.document.dossier}, nr. {fix.document.number}, May 23, 2025">'
+        f"{fix.document.reference}, answer &#x27;eleven&#x27;</a></span>"
+    )
+    assert "<b>" not in link and "<4>" not in link

@@ -113,8 +113,8 @@ def changes_in_period(first: date, last: date) -> StatementQuerySet:
 
 
 # What a page's row shows besides what is compared (``missions.web.cells.change_rows`` and its
-# source link): the page reads no other column of the six tables its rows join (157 columns a
-# row otherwise, each converted to Python and most never shown).
+# source link): the page reads no other column of the six tables its rows join (51 columns a
+# row instead of 157, each converted to Python and most never shown).
 _SHOWN_DOCUMENT = ("dossier", "number", "title", "date", "date_inferred")
 CHANGE_ROW_READS: tuple[str, ...] = (
     *COMPARED_READS,
