@@ -14,6 +14,7 @@ from missions.models import Statement, Status
 from missions.reading import reports
 from missions.reading.diffs import compare, timeline
 from missions.reading.supersession import supersession_mismatches
+from missions.reports.files import changes_reads
 from missions.web.cells import change_rows
 from missions.web.formatting import EN_DASH
 from tests import factories
@@ -117,7 +118,7 @@ def test_the_download_streams_the_same_entries_as_the_page_reads_them(db, monkey
                 )
     first, last = date(2025, 1, 1), date(2025, 5, 31)
 
-    streamed = list(reports.stream_changes(first, last))
+    streamed = list(reports.stream_changes(first, last, changes_reads()))
     streamed_set = {e.statement for e in streamed}
 
     assert [(e.statement, e.previous, e.changes) for e in streamed] == [
@@ -302,3 +303,15 @@ def test_every_value_a_change_shows_is_escaped_as_django_escapes_it_on_every_row
     assert html.count(item) == 2
     assert f"<td>{escape(contribution.name)}</td>" in html
     assert "<b>" not in html and "<i>" not in html
+
+
+def test_a_download_reads_only_the_fields_its_columns_write(same_day):
+    entries = list(reports.stream_changes(APRIL_4, APRIL_4, changes_reads()))
+
+    statement, before = entries[0].statement, entries[0].previous
+    assert {"quote", "notes", "created_at", "inference_note"} <= statement.get_deferred_fields()
+    assert {"notes", "created_at", "inference_note"} <= statement.document.get_deferred_fields()
+    assert {"mandate", "total_strength"} <= statement.contribution.mission.get_deferred_fields()
+    assert {"quote", "location"} <= before.get_deferred_fields()
+    # What the columns write was read with the row: the URL is in the file.
+    assert "url" not in statement.document.get_deferred_fields()

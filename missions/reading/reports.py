@@ -9,7 +9,7 @@ point.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import cast
@@ -112,17 +112,18 @@ def changes_in_period(first: date, last: date) -> StatementQuerySet:
     return Statement.objects.published_between(first, last).order_by(*CHANGES_ORDER)
 
 
+# What pairs a statement with the one before it, and what is compared: every entry reads these.
+_PAIRED = (*COMPARED_READS, "contribution", "document", "document_date", "superseded_on")
+
 # What a page's row shows besides what is compared (``missions.web.cells.change_rows`` and its
 # source link): the page reads no other column of the six tables its rows join (51 columns a
 # row instead of 157, each converted to Python and most never shown).
 _SHOWN_DOCUMENT = ("dossier", "number", "title", "date", "date_inferred")
 CHANGE_ROW_READS: tuple[str, ...] = (
-    *COMPARED_READS,
+    *_PAIRED,
     "contribution__name",
     "contribution__mission__name",
     "contribution__mission__acronym",
-    "document_date",
-    "superseded_on",
     "kind",
     "location",
     *(f"document__{name}" for name in _SHOWN_DOCUMENT),
@@ -153,20 +154,19 @@ def changes(
     in_period = Statement.objects.published_between(first, last)
     if only is not None:
         in_period = in_period.filter(pk__in=only)
-    rows = in_period.with_related() if whole_rows else in_period.with_citations()
-    if not whole_rows:
-        rows = rows.only(*CHANGE_ROW_READS)
+    rows = in_period.with_related() if whole_rows else in_period.reading(CHANGE_ROW_READS)
     return list(_entries(in_period, rows, first, last, whole_rows=whole_rows, chunk_size=None))
 
 
-def stream_changes(first: date, last: date) -> Iterator[TimelineEntry]:
+def stream_changes(first: date, last: date, reads: Iterable[str]) -> Iterator[TimelineEntry]:
     """``changes(first, last)``, read and compared a few hundred statements at a time, for a
     download: the same two queries, streamed, so that memory stays flat and the first row comes
-    at once, whatever the period holds."""
+    at once, whatever the period holds. ``reads``: the paths the download writes of each
+    statement (``StatementQuerySet.reading``); what pairs and compares them is read too."""
     in_period = Statement.objects.published_between(first, last)
     entries = _entries(
         in_period,
-        in_period.with_citations(),
+        in_period.reading((*_PAIRED, *reads)),
         first,
         last,
         whole_rows=False,
@@ -198,14 +198,9 @@ def _entries(
         superseded_on__gte=first,
         superseded_on__lte=last,
     ).order_by("superseded_on")
-    if whole_rows:
-        candidates = candidates.with_related()
-    else:
-        # What is compared, and how statements pair up: the page and the download read no
-        # more of an entry's "before".
-        candidates = candidates.only(
-            *COMPARED_READS, "contribution", "document", "document_date", "superseded_on"
-        )
+    # What is compared, and how statements pair up: the page and the download read no more of
+    # an entry's "before".
+    candidates = candidates.with_related() if whole_rows else candidates.only(*_PAIRED)
     ordered = rows.order_by(*CHANGES_ORDER)
     statements = iter(ordered) if chunk_size is None else ordered.iterator(chunk_size)
     superseded = iter(candidates) if chunk_size is None else candidates.iterator(chunk_size)

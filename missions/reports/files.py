@@ -9,7 +9,7 @@ bytes.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 
 from django.db.models import Q, QuerySet
@@ -140,8 +140,24 @@ CHANGES_COLUMNS: dict[str, Column[TimelineEntry]] = {
 }
 
 
-def changes_export(entries: Iterable[TimelineEntry]) -> Export:
-    return export_of("changes", entries, CHANGES_COLUMNS)
+def changes_reads() -> tuple[str, ...]:
+    """What the columns above read of a statement (the one before it is read with what is
+    compared): a download reads no other field of the tables it joins. Looked up when the
+    export runs, as the cells are."""
+    return (
+        "document_date",
+        *(f"document__{name}" for name in ("dossier", "number", "title", "url")),
+        "location",
+        "kind",
+        *(path for key in (*NAMING_KEYS, *_COMPARED) for path in REGISTRY[key].fields),
+    )
+
+
+def changes_export(first: date, last: date) -> Export:
+    """The changes from ``first`` to ``last``, streamed (``reports.stream_changes``)."""
+    return export_of(
+        "changes", reports.stream_changes(first, last, changes_reads()), CHANGES_COLUMNS
+    )
 
 
 # --- The contributions table -----------------------------------------------------------------

@@ -27,7 +27,6 @@ from missions.exports.files import (
     export_response,
     parse_format,
 )
-from missions.reading import reports
 from missions.reports import files as report_exports
 from missions.reports import pages
 from missions.reports.pages import (
@@ -108,7 +107,7 @@ class ChangesView(ReportView):
 
     def export(self, params: dict[str, Any], today: date) -> Export:
         first, last = pages.changes_period(params, today)
-        return report_exports.changes_export(reports.stream_changes(first, last))
+        return report_exports.changes_export(first, last)
 
     def page_context(self, params: dict[str, Any], today: date) -> dict[str, Any]:
         return pages.changes_page(params, today)

@@ -194,9 +194,7 @@ class Command(BaseCommand):
     def build_changes(self, options: dict[str, Any], today: date) -> Export:
         if options["first"] > options["last"]:
             raise CommandError(gettext("--from must be on or before --to."))
-        return report_exports.changes_export(
-            reports.stream_changes(options["first"], options["last"])
-        )
+        return report_exports.changes_export(options["first"], options["last"])
 
     @contextmanager
     def target(self, path: str | None):
