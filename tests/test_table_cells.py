@@ -111,7 +111,7 @@ def test_a_source_link_escapes_a_typed_title_location_and_correction_as_django_w
         location="answer 'eleven'",
     )
     corrected.refresh_from_db()
-    row = Statement.objects.with_citations().get(pk=corrected.pk)
+    row = Statement.objects.with_related().get(pk=corrected.pk)
 
     link = source_link(row)
 

@@ -243,14 +243,6 @@ class StatementQuerySet(models.QuerySet["Statement"]):
             "corrected_by__document",
         )
 
-    def with_citations(self) -> Self:
-        """What a row that cites its source needs, in the same query: the document, the
-        contribution and its mission, and the documents of the statement it corrects and of its
-        correction (``with_related`` without the mission's organization and region)."""
-        return self.select_related(
-            "document", "contribution__mission", "corrects__document", "corrected_by__document"
-        )
-
     def reading(self, paths: Iterable[str]) -> Self:
         """Each statement with only ``paths`` read (``document__date``, ``contribution__name``),
         in the same query: every relation a path crosses is joined (``select_related``) and read

@@ -222,7 +222,8 @@ def change_rows(entries: Sequence[TimelineEntry]) -> SafeString:
     """The changes report's rows, in one pass: the document's date, the source, the kind (a
     correction in bold, its row marked), mission, contribution, and what changed from the
     contribution's statement before (each field "before -> after", "first statement" when there
-    was none). ``entries`` come from ``reports.changes``, their statements ``with_citations``."""
+    was none). ``entries`` come from ``reports.changes``, their statements read with
+    ``reports.CHANGE_ROW_READS``."""
     mission_url = url_maker("missions:mission")
     links = SourceLinks()
     first = format_html("<em>{}</em>", gettext("first statement"))
