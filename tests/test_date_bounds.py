@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from missions import dates
 from missions.imports.rows import CellError, read_plain_date
@@ -91,3 +92,32 @@ def test_it_shares_one_bound_with_the_importer():
     for outside in ("1899-12-31", "2201-01-01"):
         with pytest.raises(CellError):
             read_plain_date(outside)
+
+
+@pytest.mark.parametrize("outside", ["9999-12-31", "2201-01-01", "1899-12-31"])
+def test_the_dashboard_shows_the_message_and_todays_picture_for_a_day_out_of_range(
+    viewer_client, data, outside
+):
+    # 9999-12-31 was a 500: the lists of what ends counted twelve months past the year 9999.
+    response = viewer_client.get("/dashboard/", {"as_of": outside})
+
+    assert response.status_code == 200
+    assert response.context["day"] == timezone.localdate()
+    assert MESSAGE in response.content.decode()
+
+
+def test_the_dashboard_shows_the_last_day_of_the_range(viewer_client, data):
+    response = viewer_client.get("/dashboard/", {"as_of": "2200-12-31"})
+
+    assert response.status_code == 200
+    assert response.context["day"] == dates.LATEST_DATE
+    assert MESSAGE not in response.content.decode()
+
+
+def test_the_api_bounds_the_statements_document_dates_the_same_way(viewer_client, data):
+    outside = viewer_client.get("/api/v1/statements/", {"date_from": "2201-01-01"})
+    assert outside.status_code == 400
+    assert outside.json() == {"date_from": [MESSAGE]}
+    last_day = viewer_client.get("/api/v1/statements/", {"date_to": "2200-12-31"})
+    assert last_day.status_code == 200
+    assert last_day.json()["count"] == 1

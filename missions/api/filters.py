@@ -20,6 +20,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 
 from missions.columns import REGISTRY
+from missions.dates import validate_date_in_range
 from missions.models import Statement
 from missions.reading.querysets import StatementQuerySet
 from missions.reading.sorting import order_rows, sort_keys, sortable
@@ -111,10 +112,16 @@ class StatementFilter(django_filters.FilterSet):
     mission = IdFilter(field_name="contribution__mission_id", label="Mission id")
     document = IdFilter(field_name="document_id", label="Source document id")
     date_from = django_filters.DateFilter(
-        field_name="document_date", lookup_expr="gte", label="Document dated on or after"
+        field_name="document_date",
+        lookup_expr="gte",
+        label="Document dated on or after",
+        validators=[validate_date_in_range],
     )
     date_to = django_filters.DateFilter(
-        field_name="document_date", lookup_expr="lte", label="Document dated on or before"
+        field_name="document_date",
+        lookup_expr="lte",
+        label="Document dated on or before",
+        validators=[validate_date_in_range],
     )
 
     class Meta:

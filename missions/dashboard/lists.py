@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from missions.dashboard.timeline import status_labels
-from missions.dates import add_months
+from missions.dates import add_months, validate_date_in_range
 from missions.models import Statement
 from missions.reading import reports
 from missions.reading.querysets import NOT_STARTED, active_condition
@@ -55,6 +55,8 @@ class DashboardForm(forms.Form):
         required=False,
         input_formats=["%Y-%m-%d"],
         widget=DateInput,
+        # The bound every date field has: the expiring lists count months on from the day.
+        validators=[validate_date_in_range],
         help_text=_("The dashboard as the documents stood on that day."),
     )
 
