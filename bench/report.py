@@ -12,6 +12,7 @@ PAGE_LABELS = {
     "table_as_of_corrected": "table as of, corrected=1",
     "dashboard": "dashboard",
     "mission": "mission page",
+    "documents": "documents list, 50 rows",
     "summary": "summary report",
     "expiring": "expiring report",
     "changes": "changes report",

@@ -46,6 +46,7 @@ PAGES = {
     "table_as_of_corrected": f"/?as_of={AS_OF}&corrected=1",
     "dashboard": "/dashboard/",
     "mission": "/missions/{mission}/",
+    "documents": "/documents/",
     "summary": "/reports/summary/",
     "expiring": "/reports/expiring/",
     # A period with changes in it (the synthetic documents end in mid-2026; the default is the

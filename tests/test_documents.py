@@ -6,6 +6,8 @@ import re
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from missions.models import (
     DocumentKind,
@@ -39,6 +41,36 @@ def test_it_lists_documents_newest_first_with_their_statement_counts(viewer_clie
     html = response.content.decode()
     assert f'href="/documents/{new.pk}/">29521-497</a>' in html
     assert 'href="https://zoek.officielebekendmakingen.nl/kst-29521-497.html"' in html
+
+
+def test_the_documents_page_counts_the_statements_of_its_own_documents_alone(viewer_client):
+    """A subquery per listed document, not a join of every statement grouped before the page
+    is cut: the listing walks the date index and stops after its 50 (at 5,000 documents and
+    300,000 statements the grouped join was 96 ms of the page's 135 ms)."""
+    for day in range(1, 29):
+        document = f.document(date=date(2025, 2, day))
+        f.statement(document=document)
+    with CaptureQueriesContext(connection) as queries:
+        response = viewer_client.get("/documents/")
+    assert len(response.context["page"].object_list) == 28
+    counting, listing = (
+        q["sql"] for q in queries.captured_queries if "missions_sourcedocument" in q["sql"]
+    )
+    # The paginator's count reads the documents alone; the listing counts in a subquery.
+    assert "missions_statement" not in counting
+    assert 'LEFT OUTER JOIN "missions_statement"' not in listing
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+            page = SourceDocument.objects.with_statement_count().order_by(
+                "-date", "-dossier", "-number", "-pk"
+            )[:50]
+            sql, params = page.query.sql_with_params()
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = [str(row[-1]) for row in cursor.fetchall()]
+        assert "CORRELATED SCALAR SUBQUERY 1" in plan, plan
+        # In the date index's order: no sort of every document before the page is cut.
+        assert "USE TEMP B-TREE FOR ORDER BY" not in plan, plan
 
 
 def test_it_shows_every_statement_of_a_document(viewer_client):

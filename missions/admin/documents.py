@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django import forms
 from django.contrib import admin
 from django.db import models
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +17,7 @@ from missions.admin.base import TrackedAdmin, TrackedInlineMixin
 from missions.admin.letters import LetterIntakeMixin
 from missions.admin.statements import StatementInline
 from missions.models import MissionStatement, SourceDocument
+from missions.reading.querysets import SourceDocumentQuerySet
 from missions.web.forms import DocumentForm
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ class SourceDocumentAdmin(LetterIntakeMixin, TrackedAdmin):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).annotate(statement_count=Count("statements"))
+        return cast(SourceDocumentQuerySet, super().get_queryset(request)).with_statement_count()
 
     @admin.display(description=_("document"), ordering="number")
     def reference(self, obj: SourceDocument) -> str:

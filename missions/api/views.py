@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -135,14 +134,14 @@ class MissionDetail(ConditionalMixin, APIView):
 class DocumentList(ConditionalMixin, generics.ListAPIView):
     serializer_class = s.DocumentSerializer
     # The order of the documents page.
-    queryset = SourceDocument.objects.annotate(statement_count=Count("statements")).order_by(
+    queryset = SourceDocument.objects.with_statement_count().order_by(
         "-date", "-dossier", "-number", "-pk"
     )
 
 
 class DocumentDetail(ConditionalMixin, generics.RetrieveAPIView):
     serializer_class = s.DocumentDetailSerializer
-    queryset = SourceDocument.objects.annotate(statement_count=Count("statements"))
+    queryset = SourceDocument.objects.with_statement_count()
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         document = self.get_object()

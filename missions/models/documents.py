@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from missions.dates import EARLIEST_DATE, LATEST_DATE, Bound, PreciseDate, Precision
 from missions.models.base import TrackedModel
 from missions.models.choices import DocumentKind
-from missions.reading.querysets import document_reference
+from missions.reading.querysets import SourceDocumentQuerySet, document_reference
 from missions.reading.supersession import refresh_supersession
 
 
@@ -62,6 +62,8 @@ class SourceDocument(TrackedModel):
         help_text=_("Filled in from dossier and number when left empty; may be edited."),
     )
     notes = models.TextField(_("notes"), blank=True)
+
+    objects = SourceDocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "dossier", "number"]

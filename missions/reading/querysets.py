@@ -307,3 +307,25 @@ class StatementQuerySet(models.QuerySet["Statement"]):
 
     def newest_first(self) -> Self:
         return self.order_by(*LATEST_FIRST)
+
+
+class SourceDocumentQuerySet(models.QuerySet):
+    def with_statement_count(self) -> Self:
+        """Annotate ``statement_count``: how many statements each document made, counted by a
+        subquery per document along the statements' document index. A page of 50 documents
+        thus counts the statements of those 50: joined and grouped, every statement of every
+        document was counted before the page was cut (96 ms of the documents page's 135 ms at
+        5,000 documents and 300,000 statements, SQLite)."""
+        from missions.models.statements import Statement  # the models import this module
+
+        counted = (
+            Statement.objects.filter(document=models.OuterRef("pk"))
+            .order_by()
+            .values("document")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        # No statement: no group, so no row; that is 0.
+        return self.annotate(
+            statement_count=Coalesce(models.Subquery(counted), 0, output_field=IntegerField())
+        )

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -114,7 +113,7 @@ def mission(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(VIEW_PERMISSION, raise_exception=True)
 def documents(request: HttpRequest) -> HttpResponse:
     """Every source document, newest first, with how many statements it made."""
-    listing = SourceDocument.objects.annotate(statement_count=Count("statements")).order_by(
+    listing = SourceDocument.objects.with_statement_count().order_by(
         "-date", "-dossier", "-number", "-pk"
     )
     paginator = Paginator(listing, DOCUMENTS_PER_PAGE)
