@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 
-from missions.alerts.models import DEFAULT_HORIZON_MONTHS, AlertNotice, AlertSettings, Follow
+from missions.alerts.models import DEFAULT_HORIZON_MONTHS, AlertNotice, AlertSettings
 from missions.models import Statement
 from missions.reading import reports
 from missions.reading.querysets import StatementQuerySet
@@ -74,15 +74,20 @@ def next_digest(user, today: date, limit: int | None = None) -> Digest:
     three queries, whatever the data's size."""
     chosen = settings_of(user)
     digest = Digest(user, today, chosen.horizon_months)
-    followed = Follow.objects.filter(user=user, mission=OuterRef("contribution__mission"))
+    # Joined from the user's follows (a follow is one per user and mission, so no row twice):
+    # the database starts from the few missions followed and their contributions, where an
+    # EXISTS per statement read every statement (196 ms at 100,000 contributions, SQLite).
+    follows = "contribution__mission__follows"
     if chosen.horizon_months > 0:
         ending = reports.expiring(Statement.objects.all(), chosen.horizon_months, today)
         if not chosen.all_missions:
-            ending = ending.filter(Exists(followed))
+            ending = ending.filter(**{f"{follows}__user": user})
         digest.ending, more_ending = _first(_not_told(ending, user, "ending"), limit)
         digest.more |= more_ending
     new = (
-        Statement.objects.filter(Exists(followed.filter(since__lt=OuterRef("created_at"))))
+        Statement.objects.filter(
+            **{f"{follows}__user": user, f"{follows}__since__lt": F("created_at")}
+        )
         .with_related()
         .order_by("document_date", "document_id", "contribution__mission__name", "pk")
     )
