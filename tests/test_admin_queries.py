@@ -42,6 +42,8 @@ CHANGELIST_QUERIES = {
     Region: 8,
 }
 CONTRIBUTION_PAGE_QUERIES = 10
+# A document with its statements and its statements about missions (tests below).
+DOCUMENT_PAGE_QUERIES = 8
 # The superuser's statement list plus the analyst's user and group permissions.
 ANALYST_STATEMENT_LIST_QUERIES = CHANGELIST_QUERIES[Statement] + 2
 
@@ -85,6 +87,36 @@ def test_the_contribution_page_costs_the_same_for_2_and_20_statements(
     add_statements(18)
     with django_assert_num_queries(CONTRIBUTION_PAGE_QUERIES):
         assert admin_client.get(url).status_code == 200
+
+
+def test_the_document_page_costs_the_same_for_2_and_20_statements(
+    admin_client, django_assert_num_queries
+):
+    """The page an analyst types a letter's statements into: each row's title and its
+    contribution box read what the row's statement already holds, no query per row."""
+    document = factories.document()
+    url = admin_url(SourceDocument, "change", document.pk)
+
+    def add_statements(count: int) -> None:
+        for _ in range(count):
+            factories.statement(document=document, total=3, end_date=date(2026, 1, 1))
+
+    add_statements(2)
+    warm_up(admin_client, url)
+    with django_assert_num_queries(DOCUMENT_PAGE_QUERIES):
+        response = admin_client.get(url)
+    add_statements(18)
+    with django_assert_num_queries(DOCUMENT_PAGE_QUERIES):
+        response = admin_client.get(url)
+    html = response.content.decode()
+    statements = document.statements.select_related("contribution__mission")
+    assert statements.count() == 20
+    for statement in statements:
+        # The box shows its contribution selected, labelled "mission: contribution".
+        assert (
+            f'<option value="{statement.contribution_id}" selected>'
+            f"{statement.contribution.mission.label}: {statement.contribution.name}</option>"
+        ) in html
 
 
 def test_an_analyst_sees_the_statement_list_in_a_fixed_number_of_queries(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.db import models
-from django.forms import Textarea
+from django.forms import BaseInlineFormSet, Textarea
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -98,11 +100,51 @@ class StatementAdmin(ContributionLabelsMixin, TrackedAdmin):
         return obj.end_display or display.not_stated()
 
 
+class KnownLabelAutocomplete(AutocompleteSelect):
+    """Django's autocomplete box asks the database for the label of the option it shows
+    selected: one query per box, so one per row of an inline (a letter of 54 statements: 54).
+    This one shows a label it is given (``known``: value -> label) without asking."""
+
+    known: dict[str, str]
+
+    def optgroups(
+        self, name: str, value: Sequence[str], attr: dict[str, Any] | None = None
+    ) -> list[tuple[str | None, list[dict[str, Any]], int | None]]:
+        selected = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        known = getattr(self, "known", {})
+        if not selected or not all(v in known for v in selected):
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        for chosen in selected[:1]:  # one box, one value
+            options.append(self.create_option(name, chosen, known[chosen], True, len(options)))
+        return [(None, options, 0)]
+
+
+class StatementInlineFormSet(BaseInlineFormSet):
+    """Each row's statement already holds its document (the page's) and its contribution with
+    the mission (``StatementInline.get_queryset``): the row's title and its contribution box use
+    those instead of a query each."""
+
+    def add_fields(self, form: Any, index: int | None) -> None:
+        # Called for each row as it is made, its statement read.
+        super().add_fields(form, index)
+        statement = form.instance
+        if statement.pk is not None:
+            # The inline sets only the document's id on each row's statement.
+            statement.document = self.instance
+            box = form.fields["contribution"].widget
+            box = getattr(box, "widget", box)  # inside the admin's add/change links
+            if isinstance(box, KnownLabelAutocomplete):
+                label = form.fields["contribution"].label_from_instance(statement.contribution)
+                box.known = {str(statement.contribution_id): label}
+
+
 class StatementInline(ContributionLabelsMixin, TrackedInlineMixin, admin.TabularInline):
     """On a document's page: transcribe what the document says about each contribution."""
 
     model = Statement
     form = StatementForm
+    formset = StatementInlineFormSet
     fields = (
         "contribution",
         "kind",
@@ -131,6 +173,11 @@ class StatementInline(ContributionLabelsMixin, TrackedInlineMixin, admin.Tabular
             .select_related("contribution__mission")
             .order_by("contribution__mission__name", "contribution__name")
         )
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name == "contribution":
+            kwargs["widget"] = KnownLabelAutocomplete(db_field, self.admin_site)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class ContributionStatementInline(admin.TabularInline):
