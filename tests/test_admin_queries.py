@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
 
 from missions.models import (
     Contribution,
@@ -131,3 +134,34 @@ def test_an_analyst_sees_the_statement_list_in_a_fixed_number_of_queries(
 
     with django_assert_num_queries(ANALYST_STATEMENT_LIST_QUERIES):
         assert analyst_client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("model", "relation", "column"),
+    [
+        (Mission, "contributions", "contribution_count"),
+        (Organization, "missions", "mission_count"),
+        (Region, "missions", "mission_count"),
+        (SourceDocument, "statements", "statement_count"),
+    ],
+    ids=["Mission", "Organization", "Region", "SourceDocument"],
+)
+def test_a_changelist_counts_the_related_rows_of_its_page_alone(
+    admin_client, model, relation, column
+):
+    """A subquery per listed row (``related_count``), not a join of every related row grouped
+    before the page is cut (the missions list at 40,129 missions: 193 ms of its 284)."""
+    grow(3)
+    # One of each with nothing to count: 0, not missing.
+    factories.mission(), factories.organization(), factories.region(), factories.document()
+    counted_table = model._meta.get_field(relation).related_model._meta.db_table
+    url = admin_url(model, "changelist")
+    warm_up(admin_client, url)
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client.get(url)
+    joined = f'LEFT OUTER JOIN "{counted_table}"'
+    assert not [q["sql"] for q in queries.captured_queries if joined in q["sql"]]
+    shown = {row.pk: getattr(row, column) for row in response.context["cl"].result_list}
+    expected = dict(model.objects.annotate(n=Count(relation)).values_list("pk", "n"))
+    assert shown == expected
+    assert 0 in shown.values()

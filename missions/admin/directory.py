@@ -6,7 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib import admin
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -20,6 +20,7 @@ from missions.admin.statements import ContributionStatementInline
 from missions.dates import Bound, format_precise
 from missions.models import Contribution, Mission, Organization, Region, Statement, Status
 from missions.reading.current import CURRENT_FIELDS
+from missions.reading.querysets import related_count
 from missions.web.formatting import status_label
 
 if TYPE_CHECKING:
@@ -53,7 +54,11 @@ class OrganizationAdmin(TrackedAdmin):
     fields = ("acronym", "name", "notes")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).annotate(mission_count=Count("missions"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(mission_count=related_count(Mission, "organization"))
+        )
 
     @admin.display(description=_("missions"), ordering="mission_count")
     def mission_count(self, obj: WithAnnotations[Organization, _MissionCount]) -> int:
@@ -68,7 +73,9 @@ class RegionAdmin(TrackedAdmin):
     fields = ("name",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).annotate(mission_count=Count("missions"))
+        return (
+            super().get_queryset(request).annotate(mission_count=related_count(Mission, "region"))
+        )
 
     @admin.display(description=_("missions"), ordering="mission_count")
     def mission_count(self, obj: WithAnnotations[Region, _MissionCount]) -> int:
@@ -120,7 +127,8 @@ class MissionAdmin(TrackedAdmin):
     inlines = [ContributionInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).annotate(contribution_count=Count("contributions"))
+        counted = related_count(Contribution, "mission")
+        return super().get_queryset(request).annotate(contribution_count=counted)
 
     @admin.display(description=_("strength"), ordering="total_strength")
     def strength(self, obj: Mission) -> str:

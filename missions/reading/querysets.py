@@ -309,23 +309,27 @@ class StatementQuerySet(models.QuerySet["Statement"]):
         return self.order_by(*LATEST_FIRST)
 
 
+def related_count(related: type[models.Model], link: str) -> Coalesce:
+    """How many rows of ``related`` name the outer row by ``link`` (a foreign key), as a
+    subquery per row along that key's index, to annotate a list that is paged: a page of 50
+    counts for those 50. Joined and grouped instead (``Count("statements")``), every related
+    row of every listed row is counted before the page is cut (the documents page at 5,000
+    documents and 300,000 statements: 96 ms of 135; the admin's missions: 193 ms)."""
+    counted = (
+        related._default_manager.filter(**{link: models.OuterRef("pk")})
+        .order_by()
+        .values(link)
+        .annotate(n=models.Count("pk"))
+        .values("n")
+    )
+    # No related row: no group, so no row; that is 0.
+    return Coalesce(models.Subquery(counted), 0, output_field=IntegerField())
+
+
 class SourceDocumentQuerySet(models.QuerySet):
     def with_statement_count(self) -> Self:
-        """Annotate ``statement_count``: how many statements each document made, counted by a
-        subquery per document along the statements' document index. A page of 50 documents
-        thus counts the statements of those 50: joined and grouped, every statement of every
-        document was counted before the page was cut (96 ms of the documents page's 135 ms at
-        5,000 documents and 300,000 statements, SQLite)."""
+        """Annotate ``statement_count``: how many statements each document made
+        (``related_count``)."""
         from missions.models.statements import Statement  # the models import this module
 
-        counted = (
-            Statement.objects.filter(document=models.OuterRef("pk"))
-            .order_by()
-            .values("document")
-            .annotate(n=models.Count("pk"))
-            .values("n")
-        )
-        # No statement: no group, so no row; that is 0.
-        return self.annotate(
-            statement_count=Coalesce(models.Subquery(counted), 0, output_field=IntegerField())
-        )
+        return self.annotate(statement_count=related_count(Statement, "document"))
