@@ -37,7 +37,7 @@ def warm_up(client, url: str) -> None:
 
 # A superuser's changelist, for 5 rows and for 200: the same number of queries, pinned.
 CHANGELIST_QUERIES = {
-    Statement: 12,
+    Statement: 10,
     Contribution: 10,
     Mission: 10,
     SourceDocument: 11,
@@ -165,3 +165,47 @@ def test_a_changelist_counts_the_related_rows_of_its_page_alone(
     expected = dict(model.objects.annotate(n=Count(relation)).values_list("pk", "n"))
     assert shown == expected
     assert 0 in shown.values()
+
+
+def test_the_statement_list_offers_the_newest_documents_and_the_one_chosen(
+    admin_client, monkeypatch
+):
+    """The document filter links the newest documents, not every one (5,000 at 100,000
+    contributions); one chosen from further back (a link from elsewhere) is listed too."""
+    from missions.admin.statements import RecentDocumentFilter
+
+    monkeypatch.setattr(RecentDocumentFilter, "SHOWN", 3)
+    documents = [factories.document(date=date(2025, 1, day)) for day in range(1, 7)]
+    for document in documents:
+        factories.statement(document=document)
+    url = admin_url(Statement, "changelist")
+
+    def offered(response) -> list[str]:
+        (spec,) = (f for f in response.context["cl"].filter_specs if f.field_path == "document")
+        return [label for _pk, label in spec.lookup_choices]
+
+    newest = [str(d) for d in reversed(documents[-3:])]
+    assert offered(admin_client.get(url)) == newest
+    oldest = documents[0]
+    chosen = admin_client.get(url, {"document__id__exact": oldest.pk})
+    assert offered(chosen) == [*newest, str(oldest)]
+    assert [s.document_id for s in chosen.context["cl"].result_list] == [oldest.pk]
+    assert f'<li class="selected">\n    <a href="?document__id__exact={oldest.pk}"' in (
+        chosen.content.decode()
+    )
+
+
+def test_the_statement_list_is_newest_document_first_read_along_the_date_index(admin_client):
+    """Ordered by the document's date (which the statement copies), whose index a page can
+    walk: sorting by the copy sorted every statement for a page of 100 (2.5 s at 300,000
+    statements on SQLite; 3.6 ms along the index, ``make bench`` data)."""
+    grow(3)
+    later = factories.document(date=date(2025, 6, 1))
+    for _ in range(2):
+        factories.statement(document=later)
+    response = admin_client.get(admin_url(Statement, "changelist"))
+    shown = [(s.document.date, s.document_id) for s in response.context["cl"].result_list]
+    assert shown == sorted(shown, reverse=True)
+    assert shown[0] == (date(2025, 6, 1), later.pk)
+    sql = str(response.context["cl"].queryset.query)
+    assert 'ORDER BY "missions_sourcedocument"."date" DESC' in sql

@@ -16,11 +16,13 @@ from django.utils.translation import gettext_lazy as _
 
 from missions.admin import display
 from missions.admin.base import TrackedAdmin, TrackedInlineMixin
-from missions.models import Contribution, Statement
+from missions.models import Contribution, SourceDocument, Statement
 from missions.reading.querysets import LATEST_FIRST
 from missions.web.forms import StatementForm
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
     # What the mixin is mixed into, so that the type checker knows its super() calls.
     _AdminBase = admin.options.BaseModelAdmin
 else:
@@ -34,6 +36,25 @@ class ContributionLabelsMixin(_AdminBase):
         if db_field.name == "contribution":
             kwargs["queryset"] = Contribution.objects.select_related("mission")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class RecentDocumentFilter(admin.RelatedFieldListFilter):
+    """The newest documents to filter by, and any chosen: every document as a link was most of
+    the statements list at scale (5,000 documents at 100,000 contributions). An older document:
+    its own page lists its statements, and the search finds them by its dossier or number."""
+
+    SHOWN = 25
+
+    def field_choices(
+        self, field, request: HttpRequest, model_admin
+    ) -> list[tuple[str, str | StrPromise]]:
+        documents = SourceDocument.objects.order_by("-date", "-pk")
+        shown = list(documents[: self.SHOWN])
+        chosen = {int(value) for value in self.lookup_val or () if str(value).isdigit()}
+        missing = chosen - {document.pk for document in shown}
+        if missing:
+            shown += list(documents.filter(pk__in=missing))
+        return [(str(document.pk), str(document)) for document in shown]
 
 
 @admin.register(Statement)
@@ -50,7 +71,13 @@ class StatementAdmin(ContributionLabelsMixin, TrackedAdmin):
         "location",
     )
     list_select_related = ("contribution__mission", "document")
-    list_filter = ("status", "kind", "qualifier", "contribution__mission__organization", "document")
+    list_filter = (
+        "status",
+        "kind",
+        "qualifier",
+        "contribution__mission__organization",
+        ("document", RecentDocumentFilter),
+    )
     search_fields = (
         "contribution__name",
         "contribution__mission__name",
@@ -63,8 +90,12 @@ class StatementAdmin(ContributionLabelsMixin, TrackedAdmin):
         "quote",
     )
     autocomplete_fields = ("contribution", "document", "corrects")
-    date_hierarchy = "document_date"
-    ordering = ("-document_date", "-document_id", "contribution__mission__name", "contribution")
+    # No date hierarchy: its list of years is a DISTINCT over every statement (0.56 s at
+    # 300,000); the documents' list has one, and the document filter lists the newest.
+    # Newest first by the document's date (which ``document_date`` copies): the order of its
+    # index, so a page walks the newest documents and sorts within each, where sorting by the
+    # copy sorted every statement for a page of 100 (2.5 s at 300,000 statements).
+    ordering = ("-document__date", "-document_id", "contribution__mission__name", "contribution")
     fieldsets = (
         (None, {"fields": ("contribution", "document", "kind", "corrects", "status")}),
         (_("Personnel"), {"fields": (("military", "civilian", "police", "total"), "qualifier")}),
