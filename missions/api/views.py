@@ -27,10 +27,11 @@ from missions.api import report_serializers as rs
 from missions.api import serializers as s
 from missions.api.filters import StatementFilter, contribution_parameters, contribution_rows
 from missions.api.models import ApiToken
+from missions.api.pagination import StatementPages
 from missions.api.schema import report_parameters
 from missions.models import Mission, SourceDocument, Statement
 from missions.reading.current import current_of
-from missions.reading.querysets import LATEST_FIRST
+from missions.reading.querysets import NEWEST_DOCUMENTS_FIRST
 from missions.reports import pages
 from missions.web.conditional import data_etag, not_modified_or_none, session_credential
 
@@ -158,7 +159,8 @@ class StatementList(ConditionalMixin, generics.ListAPIView):
     """Every statement, newest first; by contribution, mission, document or document date."""
 
     serializer_class = s.StatementSerializer
-    queryset = Statement.objects.with_related().order_by(*LATEST_FIRST, "pk")
+    queryset = Statement.objects.with_related().order_by(*NEWEST_DOCUMENTS_FIRST, "pk")
+    pagination_class = StatementPages
     filter_backends = [DjangoFilterBackend]
     filterset_class = StatementFilter
 

@@ -76,6 +76,11 @@ EXPORT_CURSOR_SETTINGS = (
 
 # Newest first: the order that defines "latest" everywhere.
 LATEST_FIRST = ("-document_date", "-document_id")
+# The same order for a list of every statement: by the document's own date (which the
+# statement's copies), the order of its index, so that a page walks the newest documents and
+# sorts within each; the copy has no index of its own but within a contribution's (the
+# statement list at 300,000 statements: 2.5 s a page by the copy, 4 ms by the document).
+NEWEST_DOCUMENTS_FIRST = ("-document__date", "-document_id")
 
 
 def in_force_on(day: date) -> Q:
