@@ -83,6 +83,7 @@ class ContributionList(ConditionalMixin, generics.ListAPIView):
     """The contributions table: each contribution's latest statement, as on the page at /."""
 
     serializer_class = s.StatementSerializer
+    pagination_class = StatementPages
 
     @extend_schema(parameters=contribution_parameters())
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
