@@ -51,6 +51,19 @@ def test_it_still_refuses_a_document_dated_after_today(db):
     assert "is after today" in form.errors["date"][0]
 
 
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("zoek.officielebekendmakingen.nl/kst-29521-497.html", "https://"),
+        ("http://www.tweedekamer.nl/kst-29521-497", "http://"),
+    ],
+)
+def test_it_reads_a_publication_address_without_a_scheme_as_https(db, typed, stored):
+    form = DocumentForm({**document_data("23 mei 2025"), "url": typed})
+    assert form.is_valid(), form.errors
+    assert form.save().url == (typed if typed.startswith("http") else stored + typed)
+
+
 def test_it_reads_an_end_given_as_a_duration_from_the_start(db):
     form = StatementForm(
         {

@@ -197,6 +197,14 @@ class EndPhraseField(DatePhraseField):
         return super().to_python(value)
 
 
+def https_by_default(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
+    """A model form's field, a publication address typed without a scheme read as https (as
+    government sites serve it; Django 6 will assume it, Django 5 warns until told)."""
+    if isinstance(db_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return db_field.formfield(**kwargs)
+
+
 class DocumentForm(TrackedModelForm):
     """A source document, its date typed as the letter prints it ("Den Haag, 25 april 2025"
     gives "25 april 2025"; "mei 2025" when only the month is known)."""
@@ -215,6 +223,7 @@ class DocumentForm(TrackedModelForm):
 
     class Meta:
         model = SourceDocument
+        formfield_callback = https_by_default
         # The date's precision is read from the phrase typed; it is no field of its own here.
         fields = [
             "kind",
