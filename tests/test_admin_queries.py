@@ -73,23 +73,37 @@ def test_a_changelist_costs_the_same_for_5_and_200_rows(
     assert model.objects.count() >= 200 > shown_5
 
 
+def page_with_2_then_20_statements(client, url, queries, assert_num_queries, **made_with):
+    """The page ``url`` with 2 statements ``made_with`` and then with 20: ``queries`` each time.
+    Returns the page with 20."""
+
+    def add_statements(count: int) -> None:
+        for _ in range(count):
+            factories.statement(**made_with, total=3, end_date=date(2026, 1, 1))
+
+    add_statements(2)
+    warm_up(client, url)
+    with assert_num_queries(queries):
+        assert client.get(url).status_code == 200
+    add_statements(18)
+    with assert_num_queries(queries):
+        response = client.get(url)
+    assert response.status_code == 200
+    return response
+
+
 def test_the_contribution_page_costs_the_same_for_2_and_20_statements(
     admin_client, django_assert_num_queries
 ):
     contribution = factories.contribution()
     url = admin_url(Contribution, "change", contribution.pk)
-
-    def add_statements(count: int) -> None:
-        for _ in range(count):
-            factories.statement(contribution=contribution, total=3, end_date=date(2026, 1, 1))
-
-    add_statements(2)
-    warm_up(admin_client, url)
-    with django_assert_num_queries(CONTRIBUTION_PAGE_QUERIES):
-        assert admin_client.get(url).status_code == 200
-    add_statements(18)
-    with django_assert_num_queries(CONTRIBUTION_PAGE_QUERIES):
-        assert admin_client.get(url).status_code == 200
+    page_with_2_then_20_statements(
+        admin_client,
+        url,
+        CONTRIBUTION_PAGE_QUERIES,
+        django_assert_num_queries,
+        contribution=contribution,
+    )
 
 
 def test_the_document_page_costs_the_same_for_2_and_20_statements(
@@ -99,18 +113,9 @@ def test_the_document_page_costs_the_same_for_2_and_20_statements(
     contribution box read what the row's statement already holds, no query per row."""
     document = factories.document()
     url = admin_url(SourceDocument, "change", document.pk)
-
-    def add_statements(count: int) -> None:
-        for _ in range(count):
-            factories.statement(document=document, total=3, end_date=date(2026, 1, 1))
-
-    add_statements(2)
-    warm_up(admin_client, url)
-    with django_assert_num_queries(DOCUMENT_PAGE_QUERIES):
-        response = admin_client.get(url)
-    add_statements(18)
-    with django_assert_num_queries(DOCUMENT_PAGE_QUERIES):
-        response = admin_client.get(url)
+    response = page_with_2_then_20_statements(
+        admin_client, url, DOCUMENT_PAGE_QUERIES, django_assert_num_queries, document=document
+    )
     html = response.content.decode()
     statements = document.statements.select_related("contribution__mission")
     assert statements.count() == 20

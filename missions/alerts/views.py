@@ -18,6 +18,7 @@ from missions.alerts.digest import next_digest, settings_of
 from missions.alerts.models import MAX_HORIZON_MONTHS, Follow
 from missions.models import Mission
 from missions.roles import VIEW_PERMISSION
+from missions.web.filters import MAX_SEARCH_LENGTH, MAX_SEARCH_WORDS
 from missions.web.requests import AuthenticatedRequest
 
 # Up to this many missions the page lists every one to tick; beyond, it lists those the user
@@ -26,14 +27,13 @@ from missions.web.requests import AuthenticatedRequest
 LISTED_MISSIONS = 200
 # A search lists at most this many; "narrow the search" beyond.
 FOUND_MISSIONS = 50
-MAX_SEARCH_WORDS = 8
 
 
 class MissionSearchForm(forms.Form):
     q = forms.CharField(
         label=_("Find missions to follow"),
         required=False,
-        max_length=200,
+        max_length=MAX_SEARCH_LENGTH,
         help_text=_("Part of a mission's name or acronym, e.g. Aspides."),
     )
 
