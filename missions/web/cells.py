@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
-from missions.columns import Column, Registry, choice_labels, read_path
+from missions.columns import Column, Registry, choice_labels, path_reader
 from missions.models import SourceDocument, Statement
 from missions.reading.diffs import FieldChange, TimelineEntry
 from missions.reading.remaining import statement_time_left
@@ -124,11 +124,11 @@ def _document_link(
 def _value(column: Column) -> Cell:
     """A field's value as it is (a number in the reader's locale, a choice by its label), else
     "not stated"."""
-    path = column.fields[0] if column.fields else column.key
+    read = path_reader(column.fields[0] if column.fields else column.key)
     labels = choice_labels(column)
 
     def cell(record: Statement, page: Page) -> str:
-        value = read_path(record, path)
+        value = read(record)
         if value in EMPTY:
             return page.default
         shown = labels.get(str(value), str(value)) if labels else str(localize(value))
