@@ -204,9 +204,9 @@ def test_it_loads_no_more_rows_than_it_shows(
 ):
     monkeypatch.setattr(dashboard, "TIMELINE_MAX_BARS", 5)
     monkeypatch.setattr(dashboard, "ENDING_MAX_ROWS", 3)
-    # The dashboard's 19 queries with a capped picture (tests/test_dashboard.py gives each),
+    # The dashboard's 17 queries with a capped picture (tests/test_dashboard.py gives each),
     # however short the lists.
-    with django_assert_num_queries(19) as captured:
+    with django_assert_num_queries(17) as captured:
         viewer_client.get("/dashboard/")
     # Every query that reads statements row by row (not a GROUP BY summary) has a LIMIT.
     row_queries = [

@@ -95,6 +95,39 @@ def test_it_sums_each_cell_with_its_own_flag_and_unknown_count(two_organizations
     assert summary.contributions == 8
 
 
+def test_it_reads_every_summary_in_one_query_and_adds_up_the_same_cells(
+    two_organizations, django_assert_num_queries
+):
+    # Grouped by organization, region and status at once, each summary adds up the groups it
+    # needs: EU's three statuses into one row, a sum staying None where no group states one.
+    alone = {by: reports.summaries(TODAY, [by])[0] for by in reports.SUMMARY_BY}
+
+    with django_assert_num_queries(1):
+        together = reports.summaries(TODAY)
+
+    assert [summary.by for summary in together] == list(reports.SUMMARY_BY)
+    for summary in together:
+        assert summary == alone[summary.by]
+    by_organization = together[0]
+    assert [(row.key, row.contributions) for row in by_organization.rows] == [("EU", 3), ("UN", 2)]
+    assert by_organization.rows[0].total == F(22, approximate=True, unknown=1)
+    assert by_organization.rows[1].military == F(None, approximate=False, unknown=2)
+    assert [(row.key, row.contributions) for row in by_organization.apart] == [
+        ("ended", 1),
+        ("not_started", 1),
+        ("explored", 1),
+    ]
+
+
+def test_it_asks_nothing_for_no_summary_and_refuses_an_unknown_dimension(
+    db, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        assert reports.summaries(TODAY, []) == []
+    with pytest.raises(ValueError, match="cannot summarise by 'colour'"):
+        reports.summaries(TODAY, ["status", "colour"])  # type: ignore[list-item]
+
+
 @pytest.mark.parametrize("qualifier", [Qualifier.AT_MOST, Qualifier.AT_LEAST])
 def test_it_flags_at_most_and_at_least_as_inexact(db, qualifier):
     factories.statement(military=10, qualifier=qualifier)

@@ -39,7 +39,6 @@ from missions.reading.summaries import (
     SummaryBy,
     SummaryRow,
     summaries,
-    summary,
 )
 
 __all__ = [
@@ -52,7 +51,6 @@ __all__ = [
     "SummaryBy",
     "SummaryRow",
     "summaries",
-    "summary",
 ]
 
 # --- Expiring mandates ---------------------------------------------------------------------
