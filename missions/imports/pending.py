@@ -1,11 +1,11 @@
 """The parsed rows between preview and confirm: a ``PendingImport`` row in the database.
 
 The session holds only the row's random token; the row holds the cells (never the uploaded
-file), the original file name, the user who uploaded it and the fingerprint of the preview last
-shown. Any app server can therefore show the preview or confirm it. A confirmation claims the
-row with its first write, inside the transaction that applies the import, so that of two
-confirmations of one preview only one finds it, and a confirmation that fails (or whose worker
-is killed) leaves it for the next try.
+file), the original file name, the user who uploaded it and the preview last shown (its
+fingerprint, and its rows for the preview's other pages). Any app server can therefore show
+the preview or confirm it. A confirmation claims the row with its first write, inside the
+transaction that applies the import, so that of two confirmations of one preview only one finds
+it, and a confirmation that fails (or whose worker is killed) leaves it for the next try.
 """
 
 from __future__ import annotations
@@ -17,9 +17,12 @@ from dataclasses import dataclass
 from django.contrib.sessions.backends.base import SessionBase
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import get_language
 
+from missions.imports.plan import Plan
 from missions.imports.reading import Table
 from missions.models import PendingImport
+from missions.models.data_version import current_version
 
 SESSION_KEY = "imports_pending"
 MAX_AGE = datetime.timedelta(days=1)
@@ -31,6 +34,13 @@ class Pending:
     filename: str
     table: Table
     fingerprint: str = ""
+
+
+def preview_key() -> str:
+    """What a preview's verdicts depend on besides the file: the data (its version, raised by
+    every write, ``missions.models.data_version``), the language its messages are in and the
+    day (a document dated after today is refused)."""
+    return f"{current_version()}:{get_language()}:{timezone.localdate().isoformat()}"
 
 
 def _token(session: SessionBase) -> str:
@@ -55,10 +65,25 @@ def store(session: SessionBase, user_id: int, filename: str, table: Table) -> Pe
     return Pending(token, filename, table)
 
 
+def kept_plan(session: SessionBase, user_id: int, key: str) -> Plan | None:
+    """The preview last shown of this session's upload, if it was planned for ``key``
+    (``preview_key``); else None, and the file is to be planned again. Reads the kept rows
+    only, not the cells (parsing those was most of a page's time at 20,000 rows)."""
+    token = _token(session)
+    found = _fresh(user_id).filter(token=token).values_list("preview", flat=True) if token else []
+    preview = next(iter(found), None)
+    if not isinstance(preview, dict) or preview.get("key") != key:
+        return None
+    try:
+        return Plan.from_shown(preview["plan"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def load(session: SessionBase, user_id: int) -> Pending | None:
     """The pending upload of this session, if it is still there and belongs to this user."""
     token = _token(session)
-    row = _fresh(user_id).filter(token=token).first() if token else None
+    row = _fresh(user_id).filter(token=token).defer("preview").first() if token else None
     return _pending(row) if row is not None else None
 
 
@@ -74,10 +99,14 @@ def claim(session: SessionBase, user_id: int) -> Pending | None:
     return load(session, user_id)
 
 
-def remember_fingerprint(session: SessionBase, user_id: int, fingerprint: str) -> None:
+def remember_preview(session: SessionBase, user_id: int, plan: Plan, key: str | None) -> None:
+    """The preview just planned: its fingerprint (what a confirmation must find again) and its
+    rows, for the preview's other pages while ``key`` (``preview_key``, taken before the plan
+    was made) stays the same; without a key, no rows (the next page plans again)."""
     token = _token(session)
     if token:
-        _fresh(user_id).filter(token=token).update(fingerprint=fingerprint)
+        preview = {"key": key, "plan": plan.as_shown()} if key else {}
+        _fresh(user_id).filter(token=token).update(fingerprint=plan.fingerprint, preview=preview)
 
 
 def finish(session: SessionBase, user_id: int) -> None:

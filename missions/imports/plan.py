@@ -93,6 +93,45 @@ class Plan:
         ]
         return hashlib.sha256(json.dumps(shown, default=str).encode()).hexdigest()
 
+    def as_shown(self) -> dict[str, Any]:
+        """What a preview shows of the plan, as JSON values (not the records it would write):
+        kept with the upload, so that the preview's other pages need not plan the file again."""
+        return {
+            "filename": self.filename,
+            "warnings": self.warnings,
+            "rows": [
+                [
+                    r.row,
+                    r.label,
+                    r.verdict.value,
+                    [[c.column, c.old, c.new] for c in r.changes],
+                    r.creates,
+                    [[e.row, e.column, e.message] for e in r.errors],
+                ]
+                for r in self.rows
+            ],
+        }
+
+    @classmethod
+    def from_shown(cls, shown: dict[str, Any]) -> Plan:
+        """The plan as ``as_shown`` kept it: every row's verdict, changes and errors, no record
+        to write (a confirmation always plans the file again)."""
+        return cls(
+            filename=shown["filename"],
+            warnings=list(shown["warnings"]),
+            rows=[
+                RowPlan(
+                    row=row,
+                    label=label,
+                    verdict=Verdict(verdict),
+                    changes=[Change(*change) for change in changes],
+                    creates=list(creates),
+                    errors=[RowError(*error) for error in errors],
+                )
+                for row, label, verdict, changes, creates, errors in shown["rows"]
+            ],
+        )
+
 
 def display(value: Any) -> str:
     if isinstance(value, Target):

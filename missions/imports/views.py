@@ -78,9 +78,19 @@ def _render_upload(
 
 
 def _render_preview(
-    request: HttpRequest, plan: Plan, notice: str = "", status: int = 200
+    request: HttpRequest,
+    plan: Plan,
+    notice: str = "",
+    status: int = 200,
+    *,
+    planned: bool = True,
+    planned_for: str | None = None,
 ) -> HttpResponse:
-    uploads.remember_fingerprint(request.session, _user_id(request), plan.fingerprint)
+    """The preview of ``plan``. One just ``planned`` is kept with the upload: its fingerprint
+    for the confirmation and, when it is known what it was ``planned_for`` (``preview_key``,
+    taken before planning), its rows for the other pages."""
+    if planned:
+        uploads.remember_preview(request.session, _user_id(request), plan, planned_for)
     # Only what needs the analyst's eye, unless all rows are asked for; one page at a time, so
     # that a 20,000-row file is a page of a hundred rows, not a 20,000-row table.
     show_all = request.GET.get("show") == "all"
@@ -132,10 +142,19 @@ class UploadView(ImportAccess, View):
 
 class PreviewView(ImportAccess, View):
     def get(self, request: HttpRequest) -> HttpResponse:
+        # Planning a 20,000-row file takes seconds; the preview's other pages show the plan kept
+        # with the upload, for as long as nothing it depends on has changed. The key is taken
+        # before planning: a write while the file is planned raises the data version past it,
+        # so that plan is never shown as if it had seen that write.
+        key = uploads.preview_key()
+        kept = uploads.kept_plan(request.session, _user_id(request), key)
+        if kept is not None:
+            return _render_preview(request, kept, planned=False)
         pending = uploads.load(request.session, _user_id(request))
         if pending is None:
             return redirect("imports:import_upload")
-        return _render_preview(request, preview_import(pending.table, pending.filename))
+        plan = preview_import(pending.table, pending.filename)
+        return _render_preview(request, plan, planned_for=key)
 
 
 class ConfirmView(ImportAccess, View):

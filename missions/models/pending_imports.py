@@ -30,6 +30,15 @@ class PendingImport(models.Model):
         blank=True,
         help_text=_("Of the preview last shown; a confirmation applies only that preview."),
     )
+    preview = models.JSONField(
+        _("preview last shown"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Each row's verdict as last previewed, and the data version, language and day it "
+            "was planned for: the preview's other pages show it while those stay the same."
+        ),
+    )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True, db_index=True)
 
     class Meta:
