@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import admin
+from django.contrib.admin.views.main import ORDER_VAR
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.paginator import Paginator
 from django.db import models
 from django.forms import BaseInlineFormSet, Textarea
 from django.http import HttpRequest
@@ -17,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from missions.admin import display
 from missions.admin.base import TrackedAdmin, TrackedInlineMixin
 from missions.models import Contribution, SourceDocument, Statement
+from missions.reading.paging import IdsFirst
 from missions.reading.querysets import LATEST_FIRST, NEWEST_DOCUMENTS_FIRST
 from missions.web.forms import StatementForm
 
@@ -110,6 +113,29 @@ class StatementAdmin(ContributionLabelsMixin, TrackedAdmin):
         ),
         (_("Conditions and source"), {"fields": ("conditions", "location", "quote", "notes")}),
     )
+
+    def get_ordering(self, request: HttpRequest) -> Any:
+        # Sorted by a column the user chose, ties go by id, in that column's direction, on the
+        # statement table itself: the default order's tie-breakers (the document's date, the
+        # mission's name) are other tables' columns, and behind a chosen column they made SQLite
+        # sort all 300,000 statements for a page of 100 (1.5-2 s at 100,000 contributions).
+        # An index on the column then serves the whole order (its entries are in id order).
+        chosen = request.GET.get(ORDER_VAR)
+        if chosen:
+            return ("-pk",) if chosen.startswith("-") else ("pk",)
+        return super().get_ordering(request)
+
+    def get_paginator(
+        self,
+        request: HttpRequest,
+        queryset: Any,
+        per_page: int,
+        orphans: int = 0,
+        allow_empty_first_page: bool = True,
+    ) -> Paginator:
+        # Each page read ids first, as the table's: a sort by a column without an index then
+        # sorts narrow rows (an id and the sort's columns), not whole rows of four tables.
+        return Paginator(cast(Any, IdsFirst(queryset)), per_page, orphans, allow_empty_first_page)
 
     @admin.display(description=_("contribution"), ordering="contribution__mission__name")
     def contribution_label(self, obj: Statement) -> str:
