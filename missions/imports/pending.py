@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from missions.imports.applying import without_cyclic_gc
 from missions.imports.plan import Plan
 from missions.imports.reading import Table
 from missions.models import PendingImport
@@ -75,7 +76,8 @@ def kept_plan(session: SessionBase, user_id: int, key: str) -> Plan | None:
     if not isinstance(preview, dict) or preview.get("key") != key:
         return None
     try:
-        return Plan.from_shown(preview["plan"])
+        with without_cyclic_gc():  # 20,000 rows of lists: see without_cyclic_gc
+            return Plan.from_shown(preview["plan"])
     except (KeyError, TypeError, ValueError):
         return None
 
@@ -105,7 +107,8 @@ def remember_preview(session: SessionBase, user_id: int, plan: Plan, key: str | 
     was made) stays the same; without a key, no rows (the next page plans again)."""
     token = _token(session)
     if token:
-        preview = {"key": key, "plan": plan.as_shown()} if key else {}
+        with without_cyclic_gc():  # 20,000 rows of lists: see without_cyclic_gc
+            preview = {"key": key, "plan": plan.as_shown()} if key else {}
         _fresh(user_id).filter(token=token).update(fingerprint=plan.fingerprint, preview=preview)
 
 
