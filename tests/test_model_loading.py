@@ -69,39 +69,36 @@ def test_an_instance_read_saves_with_the_version_check(db):
     assert Statement.objects.values_list("military", "version").get(pk=made.pk) == (12, 2)
 
 
-@pytest.mark.parametrize("signal", [pre_init, post_init], ids=["pre_init", "post_init"])
-def test_a_receiver_of_the_init_signals_gets_django_s_own_init(db, signal, init_calls):
-    made = factories.statement()
+def load_with_receiver(signal: Any, sender: type, made: Statement, init_calls: list) -> list:
+    """Load ``made`` again while a receiver of ``signal`` for ``sender`` is connected: the
+    senders it saw (``init_calls`` then holds the models whose ``__init__`` ran)."""
     seen: list[Any] = []
 
     def receiver(sender: type, **kwargs: Any) -> None:
         seen.append(sender)
 
-    signal.connect(receiver, sender=Statement)
+    signal.connect(receiver, sender=sender)
     try:
         init_calls.clear()
         Statement.objects.get(pk=made.pk)
     finally:
-        signal.disconnect(receiver, sender=Statement)
+        signal.disconnect(receiver, sender=sender)
+    return seen
+
+
+@pytest.mark.parametrize("signal", [pre_init, post_init], ids=["pre_init", "post_init"])
+def test_a_receiver_of_the_init_signals_gets_django_s_own_init(db, signal, init_calls):
+    seen = load_with_receiver(signal, Statement, factories.statement(), init_calls)
 
     assert init_calls == [Statement]
     assert seen == [Statement]
 
 
 def test_a_receiver_for_another_model_leaves_the_fast_way(db, init_calls):
-    made = factories.statement()
-
-    def receiver(**kwargs: Any) -> None:
-        pass
-
-    post_init.connect(receiver, sender=Mission)
-    try:
-        init_calls.clear()
-        Statement.objects.get(pk=made.pk)
-    finally:
-        post_init.disconnect(receiver, sender=Mission)
+    seen = load_with_receiver(post_init, Mission, factories.statement(), init_calls)
 
     assert init_calls == []
+    assert seen == []
 
 
 def test_only_models_whose_field_attributes_just_store_values_are_built_plainly():
