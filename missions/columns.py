@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from missions.dates import Precision
 from missions.exports.cells import (
+    INFERRED_FIELDS,
     cited,
     correction_cell,
     inferred_cell,
@@ -241,10 +242,7 @@ COLUMNS: tuple[Column, ...] = (
         correction_cell, width=20,
     ),
     Column(
-        "inferred", _("Inferred, not stated"),
-        ("document__date_inferred", "document__number_inferred", "document__inference_note",
-         "start_inferred", "end_inferred", "inference_note"),
-        inferred_cell, width=30,
+        "inferred", _("Inferred, not stated"), INFERRED_FIELDS, inferred_cell, width=30,
     ),
     # Not in the export, but a desk's own sheet may have them.
     Column(

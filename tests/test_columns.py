@@ -363,3 +363,38 @@ def test_an_export_imports_back_with_no_change(real_data, analyst_client, fmt, l
     assert counts["new"] == counts["changed"] == counts["error"] == 0
     assert counts["unchanged"] > 20
     assert Statement.objects.count() == before
+
+
+# --- what a row infers: of the document it cites, of its correction, of its own dates ---------
+
+_NOTHING = (False, False, "")
+_NO_DOCUMENT = (None, None, None)
+_497 = (True, True, "not in the text")
+
+
+@pytest.mark.parametrize(
+    ("in_place", "row", "corrects", "later", "dates", "expected"),
+    [
+        # A row that states everything.
+        (False, _NOTHING, _NO_DOCUMENT, _NO_DOCUMENT, (False, False, ""), ""),
+        # A statement of 29521-497 in force: its own document's date and number.
+        (False, _497, _NO_DOCUMENT, _NO_DOCUMENT, (False, False, ""),
+         "source date, source number (not in the text)"),
+        # 29521-493 as it stood, corrected since by 29521-497.
+        (False, _NOTHING, _NO_DOCUMENT, _497, (False, False, ""),
+         "correction's date, correction's number (not in the text)"),
+        # The correction standing in for 29521-493: the row cites 493, 497 corrected it.
+        (True, _497, _NOTHING, _NO_DOCUMENT, (False, True, "derived"),
+         "correction's date, correction's number (not in the text); end (derived)"),
+        # Only a date of the row's own, with no note.
+        (False, (False, True, ""), _NO_DOCUMENT, _NO_DOCUMENT, (True, False, ""),
+         "source number; start"),
+    ],
+)  # fmt: skip
+def test_the_inferred_cell_says_whose_fact_was_inferred(
+    in_place, row, corrects, later, dates, expected
+):
+    column = REGISTRY["inferred"]
+    assert column.fields[0] == "shown_in_place"
+    assert column.compute is not None
+    assert column.compute(in_place, *row, *corrects, *later, *dates) == expected

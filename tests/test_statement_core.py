@@ -145,6 +145,12 @@ def test_it_writes_the_corrected_as_of_csv_from_the_command(real_data):
     # A row nothing corrected cites only its own document.
     others = [row for key, row in rows.items() if key not in {"Aspides", "OPA"}]
     assert others and all(row["corrected_by"] == "" for row in others)
+    # 29521-493 states its own date and number; what is inferred is the correction's.
+    for corrected in ("Aspides", "OPA"):
+        assert rows[corrected]["inferred"].startswith(
+            "correction's date, correction's number (Neither the answers' date"
+        ), rows[corrected]
+    assert all(row["inferred"] == "" for row in others if row["source"] == "29521-493")
 
 
 def test_it_writes_the_as_stood_csv_with_the_later_correction_named(real_data):
@@ -156,6 +162,7 @@ def test_it_writes_the_as_stood_csv_with_the_later_correction_named(real_data):
         "2025-05-31",
         "29521-497, answer 11",
     )
+    assert rows["Aspides"]["inferred"].startswith("correction's date, correction's number (")
 
 
 # --- "current" is as of today ---------------------------------------------------------------

@@ -56,23 +56,49 @@ def correction_cell(
     return f"{reference}, {where}" if where else reference
 
 
-def inferred_cell(
-    date_inferred: bool,
-    number_inferred: bool,
-    document_note: str,
-    start_inferred: bool,
-    end_inferred: bool,
-    note: str,
-) -> Cell:
-    """What the row gives that its source does not state, with how it was inferred:
-    "source date, source number (…); end (derived: …)". Empty when everything is stated."""
-    parts = []
-    flags = (("source date", date_inferred), ("source number", number_inferred))
-    document_parts = [name for name, flag in flags if flag]
-    if document_parts:
-        parts.append(", ".join(document_parts) + (f" ({document_note})" if document_note else ""))
-    flags = (("start", start_inferred), ("end", end_inferred))
-    statement_parts = [name for name, flag in flags if flag]
-    if statement_parts:
-        parts.append(", ".join(statement_parts) + (f" ({note})" if note else ""))
-    return "; ".join(parts)
+# What each document in a row says of itself (``SourceDocument``): its date inferred, its
+# number inferred, how. A column reads them of the row's document, of the document of what it
+# corrects and of the document of the correction made since (``INFERRED_FIELDS``).
+_DOCUMENT_INFERENCE = ("date_inferred", "number_inferred", "inference_note")
+INFERRED_FIELDS: tuple[str, ...] = (
+    *cited(*(f"document__{name}" for name in _DOCUMENT_INFERENCE)),
+    *(f"corrected_by__document__{name}" for name in _DOCUMENT_INFERENCE),
+    "start_inferred",
+    "end_inferred",
+    "inference_note",
+)
+
+
+def inferred_cell(in_place: bool, *values: Any) -> Cell:
+    """What the row gives that its sources do not state, with how it was inferred: "source
+    date, source number (…); end (derived: …)". Empty when everything is stated.
+
+    The source is the document the row cites (``cited``); the start and end are the row's own
+    (on a corrected view, the correction's values stand in the row); a correction the row
+    names (standing in for it, or made since) is a source too: "correction's date, correction's
+    number (…)". ``values``: the fields of ``INFERRED_FIELDS`` after ``shown_in_place``."""
+    row_document, corrected_document = values[0:3], values[3:6]
+    later_document, (start_inferred, end_inferred, note) = values[6:9], values[9:12]
+    cited_document, correction_document = (
+        (corrected_document, row_document) if in_place else (row_document, later_document)
+    )
+    parts = [
+        _document_inference(cited_document, "source date", "source number"),
+        _document_inference(correction_document, "correction's date", "correction's number"),
+        _flagged((("start", start_inferred), ("end", end_inferred)), note),
+    ]
+    return "; ".join(part for part in parts if part)
+
+
+def _document_inference(flags: tuple[Any, ...], date_name: str, number_name: str) -> str:
+    # None throughout where the row names no such document (a LEFT JOIN found nothing).
+    date_inferred, number_inferred, note = flags
+    return _flagged(((date_name, date_inferred), (number_name, number_inferred)), note)
+
+
+def _flagged(flags: tuple[tuple[str, Any], ...], note: str | None) -> str:
+    """ "start, end (note)" for the names whose flag is set; "" when none is."""
+    names = [name for name, flag in flags if flag]
+    if not names:
+        return ""
+    return ", ".join(names) + (f" ({note})" if note else "")
