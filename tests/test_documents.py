@@ -43,6 +43,46 @@ def test_it_lists_documents_newest_first_with_their_statement_counts(viewer_clie
     assert 'href="https://zoek.officielebekendmakingen.nl/kst-29521-497.html"' in html
 
 
+def test_the_list_marks_the_inferred_date_and_number_of_497_and_nothing_on_493(
+    viewer_client, real_data
+):
+    html = viewer_client.get("/documents/").content.decode()
+    answers = SourceDocument.objects.get(dossier="29521", number="497")
+    letter = SourceDocument.objects.get(dossier="29521", number="493")
+
+    rows = {
+        visible_text(cells[1]).split()[0]: cells
+        for cells in (
+            re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+            for row in re.findall(r"<tr>(.*?)</tr>", html, re.S)
+        )
+        if cells
+    }
+    assert rows["29521-497"][0] == (
+        '<time datetime="2025-05-23">23 May 2025</time> '
+        '<strong class="label label-inferred">date inferred</strong>'
+    )
+    assert rows["29521-497"][1] == (
+        f'<a href="/documents/{answers.pk}/">29521-497</a> '
+        '<strong class="label label-inferred">number inferred</strong>'
+    )
+    assert rows["29521-493"][0] == '<time datetime="2025-04-04">4 April 2025</time>'
+    assert rows["29521-493"][1] == f'<a href="/documents/{letter.pk}/">29521-493</a>'
+
+
+def test_the_list_shows_a_month_precise_date_as_a_month_and_a_year_precise_one_as_a_year(
+    viewer_client,
+):
+    f.document(dossier="29521", number="480", date=date(2024, 1, 1), date_precision="month")
+    f.document(dossier="29521", number="470", date=date(2023, 1, 1), date_precision="year")
+    html = viewer_client.get("/documents/").content.decode()
+
+    assert '<td><time datetime="2024-01-01">January 2024</time></td>' in html
+    assert '<td><time datetime="2023-01-01">2023</time></td>' in html
+    assert "1 January" not in html
+    assert "inferred" not in html
+
+
 def test_the_documents_page_counts_the_statements_of_its_own_documents_alone(viewer_client):
     """A subquery per listed document, not a join of every statement grouped before the page
     is cut: the listing walks the date index and stops after its 50 (at 5,000 documents and
