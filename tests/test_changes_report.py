@@ -279,6 +279,38 @@ def test_a_page_reads_only_what_its_rows_show_and_writes_them_without_a_query(
     assert "Military: 1 → 2" in html and "Military: 2 → 3" in html
 
 
+def test_a_document_known_to_the_month_is_dated_and_titled_as_a_month_on_its_row(
+    db, django_assert_num_queries
+):
+    """ "januari jl.": the row says January 2024, not a first of January the source never gave;
+    the document of a day beside it keeps its day."""
+    contribution = factories.contribution(name="staff officers")
+    month = factories.document(
+        dossier="29521", number="480", date=date(2024, 1, 1), date_precision="month"
+    )
+    day = factories.document(dossier="29521", number="481", date=date(2024, 1, 1))
+    first = factories.statement(contribution=contribution, document=month, military=1)
+    second = factories.statement(contribution=contribution, document=day, military=2)
+    entries = reports.changes(date(2024, 1, 1), date(2024, 1, 1))
+
+    with django_assert_num_queries(0):
+        html = change_rows(entries)
+
+    rows = re.findall(r"<tr>(.*?)</tr>", html)
+    assert [re.findall(r"<td>(.*?)</td>", row)[:2] for row in rows] == [
+        [
+            "January 2024",
+            f'<a href="/documents/{month.pk}/#statement-{first.pk}" '
+            'title="Kamerstuk 29521, nr. 480, January 2024">29521-480</a>',
+        ],
+        [
+            "Jan. 1, 2024",
+            f'<a href="/documents/{day.pk}/#statement-{second.pk}" '
+            'title="Kamerstuk 29521, nr. 481, Jan. 1, 2024">29521-481</a>',
+        ],
+    ]
+
+
 def test_every_value_a_change_shows_is_escaped_as_django_escapes_it_on_every_row(db):
     raw = "troops <b>if</b> asked & \"agreed\" 'soon'"
     contribution = factories.contribution(name="unit & <i>co</i>")

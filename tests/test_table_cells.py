@@ -126,3 +126,17 @@ def test_a_source_link_escapes_a_typed_title_location_and_correction_as_django_w
         f"{fix.document.reference}, answer &#x27;eleven&#x27;</a></span>"
     )
     assert "<b>" not in link and "<4>" not in link
+
+
+def test_a_source_known_to_the_month_is_titled_as_a_month_in_the_table(viewer_client, db):
+    document = factories.document(
+        dossier="29521", number="480", date=date(2024, 1, 1), date_precision="month", url=""
+    )
+    factories.statement(document=document, military=3)
+
+    (row,) = _body(viewer_client.get("/", {"columns": "source"}))
+
+    assert (
+        '<a href="https://zoek.officielebekendmakingen.nl/kst-29521-480.html" '
+        'title="Kamerstuk 29521, nr. 480, January 2024">29521-480</a>'
+    ) in row

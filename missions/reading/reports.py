@@ -116,7 +116,7 @@ _PAIRED = (*COMPARED_READS, "contribution", "document", "document_date", "supers
 # What a page's row shows besides what is compared (``missions.web.cells.change_rows`` and its
 # source link): the page reads no other column of the six tables its rows join (51 columns a
 # row instead of 157, each converted to Python and most never shown).
-_SHOWN_DOCUMENT = ("dossier", "number", "title", "date", "date_inferred")
+_SHOWN_DOCUMENT = ("dossier", "number", "title", "date", "date_precision", "date_inferred")
 CHANGE_ROW_READS: tuple[str, ...] = (
     *_PAIRED,
     "contribution__name",

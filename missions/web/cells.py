@@ -15,7 +15,7 @@ from datetime import date
 from html import escape
 from typing import Any
 
-from django.utils.formats import date_format, localize
+from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
@@ -28,6 +28,7 @@ from missions.reading.remaining import statement_time_left
 from missions.web.formatting import (
     EN_DASH,
     SourceLinks,
+    document_day,
     not_stated,
     source_link,
     status_badge,
@@ -230,7 +231,7 @@ def change_rows(entries: Sequence[TimelineEntry]) -> SafeString:
     no_change = conditional_escape(gettext("no change"))
     # A page's rows share a few dates and kinds, and many a change ("status: planned ->
     # extended") and mission: each is written once per page (escaping was most of the time).
-    days: dict[date, str] = {}
+    days: dict[int, str] = {}  # by document
     kinds: dict[str, str] = {}
     items: dict[FieldChange, str] = {}
     missions: dict[int, str] = {}
@@ -238,9 +239,9 @@ def change_rows(entries: Sequence[TimelineEntry]) -> SafeString:
     for entry in entries:
         statement = entry.statement
         contribution = statement.contribution
-        day = days.get(statement.document_date)
+        day = days.get(statement.document_id)
         if day is None:
-            day = days[statement.document_date] = escape(date_format(statement.document_date))
+            day = days[statement.document_id] = escape(document_day(statement.document))
         kind = kinds.get(statement.kind)
         if kind is None:
             kind = kinds[statement.kind] = escape(str(Statement.Kind(statement.kind).label))

@@ -31,6 +31,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from missions.dates import Bound, Precision, format_precise
 from missions.models import MissionStatus, Qualifier, Status
 
 
@@ -164,8 +165,17 @@ def statement_url(statement: Any) -> str:
     return reverse("missions:document", args=[statement.document_id]) + f"#statement-{statement.pk}"
 
 
+def document_day(document: Any) -> str:
+    """A document's date as the site writes a day ("May 23, 2025"), or as far as it is known:
+    "January 2024", not a first of the month the source never gave."""
+    precision = document.date_precision
+    if precision == Precision.DAY:
+        return date_format(document.date)
+    return format_precise(document.date, precision, Bound.START)
+
+
 def _document_title(document: Any) -> str:
-    return f"{document.citation}, {date_format(document.date)}"
+    return f"{document.citation}, {document_day(document)}"
 
 
 class SourceLinks:
