@@ -223,6 +223,12 @@ COLUMNS: tuple[Column, ...] = (
         "source_date", _("Source date"), cited("document__date"), pick_cited(), width=12,
         imports=Importing("document", "date", "plain_date"), table="source",
     ),
+    # "januari jl.": a document known to the month is dated on its first day, and this says so.
+    Column(
+        "source_date_precision", _("Source date precision"), cited("document__date_precision"),
+        pick_cited(), width=8, choices=Precision,
+        imports=Importing("document", "date_precision", "source_precision"), table="source",
+    ),
     Column(
         "source_url", _("Source URL"), cited("document__url"), pick_cited(), width=50,
         imports=Importing("document", "url"), table="source",

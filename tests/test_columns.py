@@ -318,7 +318,7 @@ def test_the_xlsx_says_which_view_it_holds_above_an_autofiltered_header(viewer_c
     # Only the documents the rows cite: 497 is after the as-of day.
     assert title[3] == "Sources (1): 29521-493"
     assert title[4] is None
-    assert sheet.auto_filter.ref == "A6:X7"
+    assert sheet.auto_filter.ref == "A6:Y7"  # 25 columns
     assert sheet.freeze_panes == "A7"
     assert sheet["A7"].value == "EUNAVFOR Aspides"
 

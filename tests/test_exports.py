@@ -23,7 +23,7 @@ CONTRIBUTION_COLUMNS = REGISTRY.exported()
 HEADER = (
     "mission,mission_acronym,organization,region,contribution,capability,status,military,"
     "civilian,police,total,qualifier,start,start_precision,end,end_precision,open_ended,source,"
-    "source_date,source_url,location,quote,corrected_by,inferred"
+    "source_date,source_date_precision,source_url,location,quote,corrected_by,inferred"
 )
 URL = reverse("reports:contributions")
 
@@ -101,7 +101,7 @@ def test_it_writes_every_column_of_a_row_as_rfc_4180_csv(viewer_client, aspides)
     assert content == (
         HEADER.encode() + b"\r\n"
         b"EUNAVFOR Aspides,Aspides,EU,Red Sea,national staff,,extended,,,,10,approximately,"
-        b"2024-03-01,month,2028-06-30,month,false,29521-497,2025-05-23,"
+        b"2024-03-01,month,2028-06-30,month,false,29521-497,2025-05-23,day,"
         b"https://zoek.officielebekendmakingen.nl/kst-29521-497.html,,,,\r\n"
     )
 

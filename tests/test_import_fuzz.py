@@ -63,6 +63,7 @@ VALID = {
     "open_ended": "false",
     "source": "29521-497",
     "source_date": "2025-05-23",
+    "source_date_precision": "day",
     "source_url": "",
     "kind": "decision",
     "location": "answer 11",

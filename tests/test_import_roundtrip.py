@@ -5,8 +5,8 @@ What "the same data" means here, precisely:
 - The report holds each contribution's current statement (or, with ``as_of``, its latest statement
   on that day). Importing the current report into an empty database gives the same current
   table: for every contribution its mission (name, acronym, organization, region), capability,
-  status, personnel, qualifier, start and end with their precision, and source (reference, date,
-  URL) are equal, and exporting again gives the very same file, byte for byte.
+  status, personnel, qualifier, start and end with their precision, and source (reference, date
+  and its precision, URL) are equal, and exporting again gives the very same file, byte for byte.
 - Importing the as-of report of every document date, oldest first, brings back every statement,
   not only the current ones: the whole history of the contributions, as the report can say it.
 - The report cannot say, and so an import does not bring back: an organization's full name (it
@@ -77,6 +77,7 @@ def statement_facts(statement: Statement) -> tuple:
         statement.open_ended,
         document.reference,
         document.date,
+        document.date_precision,
         document.url,
     )
 

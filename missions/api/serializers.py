@@ -114,6 +114,9 @@ class StatementSerializer(serializers.ModelSerializer):
     # A field named "source" shadows Field.source only in the stubs; DRF declares fields apart.
     source = ExportCell("source")  # type: ignore[assignment]
     source_date = ExportDateCell("source_date")
+    source_date_precision = ExportCell(
+        "source_date_precision", help_text="How much of the source's date it gives itself."
+    )
     source_url = ExportCell("source_url")
     location = ExportCell("location")
     quote = ExportCell("quote")
@@ -172,6 +175,7 @@ class StatementSerializer(serializers.ModelSerializer):
             "conditions",
             "source",
             "source_date",
+            "source_date_precision",
             "source_url",
             "document",
             "location",

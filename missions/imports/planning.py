@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from missions.dates import Precision
 from missions.imports.plan import (
     KIND_LABELS,
     KINDS,
@@ -187,7 +188,7 @@ class _Planner:
         if isinstance(obj, SourceDocument):
             return {
                 name: getattr(obj, name)
-                for name in ("kind", "dossier", "number", "title", "date", "url")
+                for name in ("kind", "dossier", "number", "title", "date", "date_precision", "url")
             }
         return {}
 
@@ -211,6 +212,24 @@ class _Planner:
                 args = {"row": found.first_row, "source": ref.reference, "date": date}
                 errors.append(RowError(row.row, "source_date", message % args))
                 return None
+            precision = found.instance.date_precision
+            if row.source_date_precision and row.source_date_precision != precision:
+                # A row that says "month" of a document the tracker knows to the day (or the
+                # reverse) disagrees with the record of that document: the admin decides.
+                if found.is_new:
+                    message = _("row %(row)d gives %(source)s the date precision %(precision)s")
+                else:
+                    message = _(
+                        "%(source)s is dated to the %(precision)s in the tracker; a document's "
+                        "date is corrected in the admin, not by an import"
+                    )
+                args = {
+                    "row": found.first_row,
+                    "source": ref.reference,
+                    "precision": Precision(precision).label,
+                }
+                errors.append(RowError(row.row, "source_date_precision", message % args))
+                return None
             return found
         if row.source_date is None:
             message = _("%(source)s is not in the tracker yet; give its date to add it")
@@ -226,6 +245,7 @@ class _Planner:
             number=ref.number,
             title=title,
             date=row.source_date,
+            date_precision=row.source_date_precision or Precision.DAY,
             url=row.fields_of("document").get("url", ""),
         )
         return Target(document, is_new=True)

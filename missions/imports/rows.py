@@ -206,6 +206,8 @@ class RowValues:
     contribution: str = ""
     source: SourceRef = field(default_factory=SourceRef)
     source_date: datetime.date | None = None
+    # The document's date precision as the row gives it; "" when it gives none.
+    source_date_precision: str = ""
     # Record (organization ... document) -> model field -> value, for the other columns the file
     # has: the mission's acronym, the contribution's capability, the document's URL.
     records: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -253,6 +255,8 @@ def read_row(
             values.source = read(key, read_source) or SourceRef()
         elif spec.reader == "plain_date":
             values.source_date = read(key, read_plain_date)
+        elif spec.reader == "source_precision":
+            values.source_date_precision = read(key, _document_precision) or ""
         elif spec.names:
             setattr(values, spec.target, read(key, _name) or "")
         elif key in values.columns:
@@ -277,6 +281,10 @@ def _read_cell(text: str, reader: Callable[[str], Any]) -> tuple[Any, str]:
         return reader(text), ""
     except CellError as exc:
         return None, str(exc)
+
+
+def _document_precision(text: str) -> str:
+    return read_choice(text, Precision)
 
 
 def _name(text: str) -> str:
