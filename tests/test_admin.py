@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -180,6 +181,26 @@ def test_it_shows_stored_dates_in_their_precision(analyst_client):
 
     data = admin_form_data(page)
     assert (data["start"], data["end"]) == ("2026", "end of June 2028")
+
+
+def test_the_document_list_dates_each_document_as_far_as_its_source_does(analyst_client):
+    factories.document(dossier="29521", number="493", date=date(2025, 4, 4))
+    factories.document(
+        dossier="29521",
+        number="480",
+        date=date(2024, 1, 1),
+        date_precision="month",
+        date_inferred=True,
+        inference_note="Cited as 'januari jl.'.",
+    )
+
+    listed = analyst_client.get(admin_url(SourceDocument, "changelist"))
+    column = listed.context["cl"].list_display.index("dated")
+    page = analyst_client.get(admin_url(SourceDocument, "changelist"), {"o": str(column)})
+
+    cells = re.findall(r'<td class="field-dated">(.*?)</td>', page.content.decode())
+    # Sorted by that column: by the stored date, oldest first.
+    assert cells == ["January 2024 (inferred)", "4 April 2025"]
 
 
 def test_it_shows_the_columns_an_analyst_reads(analyst_client):

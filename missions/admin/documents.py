@@ -51,7 +51,7 @@ class MissionStatementAdmin(TrackedAdmin):
 @admin.register(SourceDocument)
 class SourceDocumentAdmin(LetterIntakeMixin, TrackedAdmin):
     form = DocumentForm
-    list_display = ("reference", "date", "kind", "title", "statement_count", "publication")
+    list_display = ("reference", "dated", "kind", "title", "statement_count", "publication")
     list_filter = ("kind", "dossier")
     search_fields = ("dossier", "number", "title")
     date_hierarchy = "date"
@@ -82,6 +82,12 @@ class SourceDocumentAdmin(LetterIntakeMixin, TrackedAdmin):
     @admin.display(description=_("document"), ordering="number")
     def reference(self, obj: SourceDocument) -> str:
         return obj.reference
+
+    # As far as the source gives it, marked when inferred: "January 2024 (inferred)", not the
+    # first of a month the letter never named.
+    @admin.display(description=_("date"), ordering="date")
+    def dated(self, obj: SourceDocument) -> str:
+        return obj.date_display
 
     @admin.display(description=_("statements"), ordering="statement_count")
     def statement_count(self, obj: WithAnnotations[SourceDocument, _StatementCount]) -> int:
