@@ -101,6 +101,23 @@ def test_it_puts_a_new_statement_on_aspides_in_the_next_digest(real_data, viewer
     assert send("2028-04-22").startswith("0 digest(s) sent")
 
 
+def test_it_cites_a_letter_known_to_the_month_by_its_month(real_data, viewer):
+    aspides = follow(viewer, "Aspides")
+    send()
+    letter = factories.document(
+        dossier="29521", number="520", date=date(2028, 4, 1), date_precision="month"
+    )
+    factories.statement(
+        contribution=aspides.contributions.get(), document=letter, status="extended"
+    )
+
+    send("2028-04-21")
+
+    body = mail.outbox[1].body
+    assert "Source: Kamerstuk 29521, nr. 520 (29521-520) of April 2028" in body
+    assert "of 1 April 2028" not in body
+
+
 def test_it_tells_nothing_beyond_the_horizon_or_when_off(real_data, viewer, analyst):
     follow(viewer, "Aspides", horizon=2)  # 15 April + 2 months = 15 June: before 30 June
     follow(analyst, "Aspides", horizon=0)

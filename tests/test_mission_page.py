@@ -232,3 +232,29 @@ def test_it_runs_the_same_queries_with_corrections_and_mission_statements_at_any
         # One corrected statement per contribution added (the fixture's correction names none).
         assert html.count("label-corrected") == 1 + count
         assert html.count('class="entry mission-statement"') == 1 + count
+
+
+def test_it_dates_a_document_known_to_the_month_as_a_month(viewer_client, aspides):
+    """ "januari jl.": the timeline and what the document says about the mission itself give
+    January 2024, not a first of January the source never gave."""
+    letter = f.document(
+        dossier="29521",
+        number="480",
+        date=date(2024, 1, 1),
+        date_precision="month",
+        date_inferred=True,
+        inference_note="Cited as 'januari jl.'.",
+    )
+    said = f.statement(contribution=aspides.contributions.first(), document=letter, military=3)
+    f.mission_statement(mission=aspides, document=letter)
+
+    html = viewer_client.get(f"/missions/{aspides.pk}/").content.decode()
+
+    stamp = (
+        '<time datetime="2024-01-01">January 2024</time> '
+        '<span class="label label-inferred">date inferred</span>'
+    )
+    assert stamp in _entry(html, said)
+    about = html.split('<h2 id="about-heading">')[1].split("</section>")[0]
+    assert stamp in about
+    assert "Jan. 1, 2024" not in html

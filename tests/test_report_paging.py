@@ -106,3 +106,26 @@ def test_it_lists_a_transcription_fix_with_who_when_and_why(analyst, viewer_clie
         {"from": "2025-01-01", "to": (today - timedelta(days=1)).isoformat()},
     )
     assert earlier.context["fixes"] == []
+
+
+def test_a_transcription_fix_cites_a_letter_known_to_the_month_by_its_month(analyst, viewer_client):
+    from missions.models import Statement
+
+    letter = factories.document(
+        dossier="29521", number="480", date=date(2024, 1, 1), date_precision="month"
+    )
+    statement = factories.statement(document=letter, military=11)
+    fixed = Statement.objects.get(pk=statement.pk)
+    fixed.military = 12
+    fixed._change_reason = "Typed 11 for 12"
+    fixed._history_user = analyst
+    fixed.save()
+    today = timezone.localdate().isoformat()
+
+    html = viewer_client.get("/reports/changes/", {"from": today, "to": today}).content.decode()
+
+    fixes = html.split('<h2 id="fixes">')[1]
+    assert (
+        '<a href="https://zoek.officielebekendmakingen.nl/kst-29521-480.html" '
+        'title="Kamerstuk 29521, nr. 480, January 2024">29521-480</a>'
+    ) in fixes

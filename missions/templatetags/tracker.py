@@ -49,6 +49,13 @@ def precise_start(value: date | None, precision: str | None) -> str:
     return dates.format_precise(value, precision, dates.Bound.START)
 
 
+@register.filter
+def document_day(document, day_format: str = "DATE_FORMAT") -> str:
+    """``{{ document|document_day }}``: its date as far as the source gives it ("May 23, 2025",
+    "January 2024"); ``{{ document|document_day:"j F Y" }}`` writes a day that way."""
+    return formatting.document_day(document, day_format)
+
+
 # --- The display vocabulary (missions.web.formatting), one tag per thing ----------------------
 
 

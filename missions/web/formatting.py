@@ -165,12 +165,13 @@ def statement_url(statement: Any) -> str:
     return reverse("missions:document", args=[statement.document_id]) + f"#statement-{statement.pk}"
 
 
-def document_day(document: Any) -> str:
-    """A document's date as the site writes a day ("May 23, 2025"), or as far as it is known:
-    "January 2024", not a first of the month the source never gave."""
+def document_day(document: Any, day_format: str = "DATE_FORMAT") -> str:
+    """A document's date as the site writes a day ("May 23, 2025"; ``day_format`` for another
+    way), or as far as it is known: "January 2024", not a first of the month the source never
+    gave."""
     precision = document.date_precision
     if precision == Precision.DAY:
-        return date_format(document.date)
+        return date_format(document.date, day_format)
     return format_precise(document.date, precision, Bound.START)
 
 
