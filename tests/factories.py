@@ -61,6 +61,17 @@ def document(**fields: Any) -> SourceDocument:
     return SourceDocument.objects.create(**fields)
 
 
+def january_letter(**fields: Any) -> SourceDocument:
+    """A letter the answers cite as "januari jl.": known to the month, its year inferred."""
+    fields.setdefault("dossier", "29521")
+    fields.setdefault("number", "480")
+    fields.setdefault("date", date(2024, 1, 1))
+    fields.setdefault("date_precision", "month")
+    fields.setdefault("date_inferred", True)
+    fields.setdefault("inference_note", "Cited as 'januari jl.'.")
+    return document(**fields)
+
+
 def mission_statement(**fields: Any) -> MissionStatement:
     """What a document says about a mission itself, with no Dutch contribution."""
     fields.setdefault("mission", mission())

@@ -185,14 +185,7 @@ def test_it_shows_stored_dates_in_their_precision(analyst_client):
 
 def test_the_document_list_dates_each_document_as_far_as_its_source_does(analyst_client):
     factories.document(dossier="29521", number="493", date=date(2025, 4, 4))
-    factories.document(
-        dossier="29521",
-        number="480",
-        date=date(2024, 1, 1),
-        date_precision="month",
-        date_inferred=True,
-        inference_note="Cited as 'januari jl.'.",
-    )
+    factories.january_letter()
 
     listed = analyst_client.get(admin_url(SourceDocument, "changelist"))
     column = listed.context["cl"].list_display.index("dated")

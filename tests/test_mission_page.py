@@ -237,14 +237,7 @@ def test_it_runs_the_same_queries_with_corrections_and_mission_statements_at_any
 def test_it_dates_a_document_known_to_the_month_as_a_month(viewer_client, aspides):
     """ "januari jl.": the timeline and what the document says about the mission itself give
     January 2024, not a first of January the source never gave."""
-    letter = f.document(
-        dossier="29521",
-        number="480",
-        date=date(2024, 1, 1),
-        date_precision="month",
-        date_inferred=True,
-        inference_note="Cited as 'januari jl.'.",
-    )
+    letter = f.january_letter()
     said = f.statement(contribution=aspides.contributions.first(), document=letter, military=3)
     f.mission_statement(mission=aspides, document=letter)
 

@@ -36,14 +36,7 @@ WITH_PRECISION = (
 @pytest.fixture
 def january(db) -> Statement:
     """A statement of a letter that the answers cite as "januari jl.": known to the month."""
-    letter = factories.document(
-        dossier="29521",
-        number="480",
-        date=date(2024, 1, 1),
-        date_precision="month",
-        date_inferred=True,
-        inference_note="Cited as 'januari jl.' in the answers of May 2025.",
-    )
+    letter = factories.january_letter()
     return factories.statement(document=letter, military=4)
 
 
@@ -51,6 +44,15 @@ def preview_errors(client, rows: list[dict[str, str]]) -> list[str]:
     """Upload ``rows`` in a layout with the precision column; the preview's errors."""
     upload(client, csv_bytes(rows, columns=WITH_PRECISION))
     return [str(error) for error in client.get(PREVIEW).context["plan"].errors]
+
+
+def rows_citing_480(*precisions: str, day: str = "2024-01-01") -> list[dict[str, str]]:
+    """A row per precision, each for its own contribution, all citing 29521-480 of ``day``."""
+    return [
+        row(contribution=f"team {n}", source="29521-480", source_date=day,
+            source_date_precision=precision)
+        for n, precision in enumerate(precisions)
+    ]  # fmt: skip
 
 
 def exported_rows(client, **params) -> list[dict[str, str]]:
@@ -88,9 +90,7 @@ def test_the_xlsx_writes_the_precision_as_its_word_in_dutch(viewer_client, janua
 
 
 def test_an_import_creates_a_new_document_known_to_the_month(analyst_client):
-    given = row(source="29521-480", source_date="2024-01-01", source_date_precision="month")
-
-    assert preview_errors(analyst_client, [given]) == []
+    assert preview_errors(analyst_client, rows_citing_480("month")) == []
     analyst_client.post(CONFIRM)
 
     document = SourceDocument.objects.get(number="480")
@@ -110,9 +110,7 @@ def test_an_import_refuses_another_precision_for_a_known_document_and_changes_no
     analyst_client, january
 ):
     before = state()
-    given = row(source="29521-480", source_date="2024-01-01", source_date_precision="day")
-
-    assert preview_errors(analyst_client, [given]) == [
+    assert preview_errors(analyst_client, rows_citing_480("day")) == [
         "row 2, source_date_precision: 29521-480 is dated to the month in the tracker; a "
         "document's date is corrected in the admin, not by an import"
     ]
@@ -123,41 +121,25 @@ def test_an_import_refuses_another_precision_for_a_known_document_and_changes_no
 def test_an_import_takes_the_known_precision_again_and_an_empty_cell_as_no_word_on_it(
     analyst_client, january
 ):
-    rows = [
-        row(contribution="a", source="29521-480", source_date="2024-01-01",
-            source_date_precision="month"),
-        row(contribution="b", source="29521-480", source_date="2024-01-01",
-            source_date_precision=""),
-    ]  # fmt: skip
-
-    assert preview_errors(analyst_client, rows) == []
+    assert preview_errors(analyst_client, rows_citing_480("month", "")) == []
     analyst_client.post(CONFIRM)
 
     assert sorted(
         Statement.objects.filter(document=january.document).values_list(
             "contribution__name", flat=True
         )
-    ) == sorted(["a", "b", january.contribution.name])
+    ) == sorted(["team 0", "team 1", january.contribution.name])
     assert SourceDocument.objects.get(number="480").date_precision == "month"
 
 
 def test_one_file_cannot_give_a_new_document_two_precisions(analyst_client):
-    rows = [
-        row(contribution="a", source="29521-480", source_date="2024-01-01",
-            source_date_precision="month"),
-        row(contribution="b", source="29521-480", source_date="2024-01-01",
-            source_date_precision="year"),
-    ]  # fmt: skip
-
-    assert preview_errors(analyst_client, rows) == [
+    assert preview_errors(analyst_client, rows_citing_480("month", "year")) == [
         "row 3, source_date_precision: row 2 gives 29521-480 the date precision month"
     ]
 
 
 def test_an_unknown_precision_is_refused_with_the_words_it_takes(analyst_client):
-    given = row(source="29521-480", source_date="2024-01-01", source_date_precision="week")
-
-    assert preview_errors(analyst_client, [given]) == [
+    assert preview_errors(analyst_client, rows_citing_480("week")) == [
         'row 2, source_date_precision: "week" is not one of: day, month, year'
     ]
     assert not SourceDocument.objects.exists()
@@ -172,3 +154,21 @@ def test_the_round_trip_brings_back_a_document_known_to_the_month(analyst_client
     assert counts["new"] == 1
     document = SourceDocument.objects.get(number="480")
     assert (document.date, document.date_precision) == (date(2024, 1, 1), "month")
+
+
+@pytest.mark.parametrize(
+    ("day", "precision", "first"),
+    [("2024-01-02", "month", "2024-01-01"), ("2024-03-01", "year", "2024-01-01")],
+)
+def test_a_new_document_known_to_the_month_or_year_is_dated_on_its_first_day(
+    analyst_client, day, precision, first
+):
+    """The admin stores "januari 2024" on 1 January and as-of reads that day; a later day
+    with a month's precision would give the document two dates. The first day itself is read
+    (the tests above), the next day is not."""
+    assert preview_errors(analyst_client, rows_citing_480(precision, day=day)) == [
+        f"row 2, source_date_precision: {day} with the precision {precision}: write the first "
+        f"day it covers, {first}"
+    ]
+    analyst_client.post(CONFIRM)
+    assert not SourceDocument.objects.exists()

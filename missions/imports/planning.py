@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from missions.dates import Precision
+from missions.dates import Precision, period_start
 from missions.imports.plan import (
     KIND_LABELS,
     KINDS,
@@ -200,40 +200,26 @@ class _Planner:
             errors.append(RowError(row.row, "source", message))
             return None
         if isinstance(found, Target):
-            date = found.instance.date
-            if row.source_date is not None and row.source_date != date:
-                if found.is_new:
-                    message = _("row %(row)d gives %(source)s the date %(date)s")
-                else:
-                    message = _(
-                        "%(source)s is dated %(date)s in the tracker; a document's date is "
-                        "corrected in the admin, not by an import"
-                    )
-                args = {"row": found.first_row, "source": ref.reference, "date": date}
-                errors.append(RowError(row.row, "source_date", message % args))
-                return None
-            precision = found.instance.date_precision
-            if row.source_date_precision and row.source_date_precision != precision:
-                # A row that says "month" of a document the tracker knows to the day (or the
-                # reverse) disagrees with the record of that document: the admin decides.
-                if found.is_new:
-                    message = _("row %(row)d gives %(source)s the date precision %(precision)s")
-                else:
-                    message = _(
-                        "%(source)s is dated to the %(precision)s in the tracker; a document's "
-                        "date is corrected in the admin, not by an import"
-                    )
-                args = {
-                    "row": found.first_row,
-                    "source": ref.reference,
-                    "precision": Precision(precision).label,
-                }
-                errors.append(RowError(row.row, "source_date_precision", message % args))
+            disagreement = _disagreement(row, found)
+            if disagreement is not None:
+                errors.append(disagreement)
                 return None
             return found
         if row.source_date is None:
             message = _("%(source)s is not in the tracker yet; give its date to add it")
             errors.append(RowError(row.row, "source_date", message % {"source": ref.reference}))
+            return None
+        precision = Precision(row.source_date_precision or Precision.DAY)
+        first_day = period_start(row.source_date, precision)
+        if first_day != row.source_date:
+            # The admin stores "januari 2024" on its first day, and as-of reads that day: a
+            # later day with a month's precision would be a document of two dates.
+            message = _(
+                "%(date)s with the precision %(precision)s: write the first day it covers, "
+                "%(first)s"
+            )
+            args = {"date": row.source_date, "precision": precision.label, "first": first_day}
+            errors.append(RowError(row.row, "source_date_precision", message % args))
             return None
         title = ref.title or _("Kamerstuk %(dossier)s, nr. %(number)s") % {
             "dossier": ref.dossier,
@@ -245,7 +231,7 @@ class _Planner:
             number=ref.number,
             title=title,
             date=row.source_date,
-            date_precision=row.source_date_precision or Precision.DAY,
+            date_precision=precision,
             url=row.fields_of("document").get("url", ""),
         )
         return Target(document, is_new=True)
@@ -386,3 +372,33 @@ def _statement_fields(row: RowValues, statement: Target) -> dict[str, Any]:
     if known and sum(known) == total:
         fields["total"] = None
     return fields
+
+
+def _disagreement(row: RowValues, found: Target) -> RowError | None:
+    """A row that dates a document otherwise than the tracker (or an earlier row of the file)
+    does, its day or its precision ("month" of a document known to the day): an import never
+    redates a document; the admin decides."""
+    document = found.instance
+    shown: dict[str, Any]
+    if row.source_date is not None and row.source_date != document.date:
+        column, shown = "source_date", {"date": document.date}
+        earlier = _("row %(row)d gives %(source)s the date %(date)s")
+        known = _(
+            "%(source)s is dated %(date)s in the tracker; a document's date is corrected in "
+            "the admin, not by an import"
+        )
+    elif row.source_date_precision and row.source_date_precision != document.date_precision:
+        column, shown = (
+            "source_date_precision",
+            {"precision": Precision(document.date_precision).label},
+        )
+        earlier = _("row %(row)d gives %(source)s the date precision %(precision)s")
+        known = _(
+            "%(source)s is dated to the %(precision)s in the tracker; a document's date is "
+            "corrected in the admin, not by an import"
+        )
+    else:
+        return None
+    message = earlier if found.is_new else known
+    args = {"row": found.first_row, "source": row.source.reference, **shown}
+    return RowError(row.row, column, message % args)
